@@ -1,0 +1,118 @@
+import type { DueDate, Occurrence, Party } from '../deadlines/occurrence';
+
+/** What a workflow follows up: one plan task, or one plan-wide deliverable owed by many agencies. */
+export type Subject = { type: 'task'; taskId: string } | { type: 'deliverable'; deadlineId: string };
+
+/** Kinds of email dondoc sends; each has a Vietnamese template. */
+export type NotificationKind =
+  | 'reminder' /** before a due date, to a party that still owes */
+  | 'overdue' /** after a due date, to the late agency itself */
+  | 'escalation-lead' /** to the lead: these coordinators have not sent their input */
+  | 'escalation-focal' /** to the focal agency (or, later steps, to reportsTo): these leads have not reported */
+  | 'receipt' /** to the submitting agency: your report was received */
+  | 'summary'; /** to the reporting officers: the compiled summary of a period */
+
+/** A request to send one email. Workflows build it from state; the activity renders and delivers it. */
+export interface NotificationRequest {
+  /** Deterministic idempotency key (plan, subject, period, kind, recipient, step); becomes the Message-ID. */
+  key: string;
+  kind: NotificationKind;
+  planId: string;
+  subject?: Subject;
+  /** Occurrence (period) id. */
+  occurrenceId?: string;
+  /** Canonical agency names the email goes to (one agency per request keeps keys per recipient). */
+  to: string[];
+  /** Whose obligation the email is about. */
+  party?: Party;
+  due?: DueDate;
+  /** Agencies that have not reported (escalations) or that are late. */
+  missing?: string[];
+  /** 1-based step number of this kind, from the schedule. */
+  step?: number;
+  /** For receipts. */
+  receipt?: Receipt;
+  /** Admin-set addresses replacing the directory's for these agencies. */
+  recipientOverrides?: Record<string, string[]>;
+}
+
+/** The result of a delivery (or of finding it already delivered in the send log). */
+export interface SendResult {
+  messageId: string;
+  /** Email addresses the message went to. */
+  recipients: string[];
+  /** ISO instant of the first successful delivery. */
+  sentAt: string;
+  /** True when the send log already had this key: nothing was sent again. */
+  duplicate: boolean;
+}
+
+/** The answer an agency gets for an accepted report. */
+export interface Receipt {
+  reportId: string;
+  submissionId: string;
+  agency: string;
+  occurrenceId: string;
+  /** ISO instant (workflow clock). */
+  receivedAt: string;
+  onTime: boolean;
+}
+
+/** A report to keep; the workflow holds only its id. */
+export interface StoreReportInput {
+  planId: string;
+  subject: Subject;
+  occurrenceId: string;
+  agency: string;
+  role: Party;
+  submissionId: string;
+  text: string;
+  receivedAt: string;
+  onTime: boolean;
+}
+
+/** One audit entry; also kept in workflow state. */
+export interface AuditEntry {
+  at: string;
+  action: string;
+  by: string;
+  detail: string;
+  occurrenceId?: string;
+}
+
+/** Reporting periods of a plan after which a compiled summary is due. */
+export interface SummaryPeriod {
+  /** Same id as the task occurrences of that period, e.g. `2025-six-month`. */
+  id: string;
+  label: string;
+  /** ISO instant at which the summary goes to the reporting officers. */
+  at: string;
+}
+
+/** What the plan workflow needs to run: small facts only. */
+export interface PlanOutline {
+  planId: string;
+  subjects: Subject[];
+  periods: SummaryPeriod[];
+  /** ISO instant after which nothing more is due. */
+  endsAt: string;
+}
+
+/** The activities workflows call; `createActivities` in src/activities/index.ts implements them. */
+export interface Activities {
+  /** Reads and validates the plan; throws a non-retryable `InvalidPlan` when it does not validate. */
+  loadPlanOutline(planId: string): Promise<PlanOutline>;
+  /** The subject's occurrences from `fromDate` (YYYY-MM-DD, inclusive) on, computed against the holiday calendar. */
+  computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<{
+    lead: string[];
+    coordinators: string[];
+    occurrences: Occurrence[];
+  }>;
+  /** The occurrence again with its lead due date moved to `leadDue` (YYYY-MM-DD); later steps follow. */
+  rescheduleOccurrence(input: { planId: string; subject: Subject; occurrence: Occurrence; leadDue: string }): Promise<Occurrence>;
+  sendNotification(request: NotificationRequest): Promise<SendResult>;
+  storeReport(input: StoreReportInput): Promise<{ reportId: string }>;
+  recordAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<void>;
+  /** Compiles the period's summary from stored reports, stores the documents and emails the reporting officers. */
+  sendSummary(input: { planId: string; period: SummaryPeriod }): Promise<SendResult>;
+}
