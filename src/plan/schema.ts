@@ -66,6 +66,8 @@ export const reminderPolicySchema = z.object({
   maxOverdueNotices: z.number().int().min(1).default(3),
   /** Working days after the due date at which the next level is told (lead for coordinators, focal for leads). */
   escalateAfterWorkingDays: z.array(z.number().int().min(1)).default([2, 5]),
+  /** Working days after the lead's due date at which the period's compiled summary goes to the reporting officers. */
+  summaryAfterWorkingDays: z.number().int().min(0).default(1),
   /** How a due date that is not a working day moves. */
   dueDateShift: z.enum(['next-working-day', 'previous-working-day', 'none']).default('next-working-day'),
 });

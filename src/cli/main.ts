@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+
+/** The `dondoc` command line; each area registers its own commands. */
+export function buildProgram(): Command {
+  const program = new Command('dondoc')
+    .description('Đôn đốc: theo dõi, nhắc hạn và tổng hợp báo cáo các nhiệm vụ của kế hoạch')
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    if (typeof code === 'number') process.exit(code);
+    console.error(`dondoc: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main(process.argv);
