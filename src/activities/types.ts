@@ -116,3 +116,8 @@ export interface Activities {
   /** Compiles the period's summary from stored reports, stores the documents and emails the reporting officers. */
   sendSummary(input: { planId: string; period: SummaryPeriod }): Promise<SendResult>;
 }
+
+/** Where activities find a plan and its agency directory by id (loaded from `plans/` at worker start). */
+export interface PlanCatalog {
+  get(planId: string): Promise<{ plan: import('../plan/schema').Plan; directory: import('../plan/schema').Directory }>;
+}

@@ -9,7 +9,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Parses `argv` and runs the command; exits non-zero with a message instead of a stack trace. */
+export async function run(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -21,4 +22,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) void main(process.argv);
+if (require.main === module) void run(process.argv);
