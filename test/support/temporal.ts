@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { startDevServer as startServer, type DevServer } from '../../src/temporal/dev-server';
+
+/** A time-skipping environment on the installed test-server binary (never downloaded). */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+}
+
+/** A dev server of its own on a free port with a throw-away SQLite file, removed on stop. */
+export async function startDevServer(): Promise<DevServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'dondoc-temporal-'));
+  const server = await startServer({ dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'server.log') });
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The dev server that global setup started for the whole run. */
+export function sharedDevServerAddress(): string {
+  const address = process.env.DONDOC_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('DONDOC_TEST_TEMPORAL_ADDRESS is not set: run the tests through jest (global setup starts the dev server)');
+  return address;
+}
+
+/** An environment attached to the shared dev server; teardown leaves the server running. */
+export function attachToSharedDevServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: sharedDevServerAddress(), namespace: 'default' });
+}
+
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/** Bundles workflow code once per path per test file: much faster than bundling per worker. */
+export function bundleOnce(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+/** Polls `check` until it returns a truthy value (visibility and other eventually consistent reads). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}
