@@ -21,6 +21,8 @@ export interface NotificationRequest {
   subject?: Subject;
   /** Occurrence (period) id. */
   occurrenceId?: string;
+  /** The occurrence's Vietnamese label ("Báo cáo 6 tháng năm 2025") for the email; derived from `occurrenceId` when absent. */
+  occurrenceLabel?: string;
   /** Canonical agency names the email goes to (one agency per request keeps keys per recipient). */
   to: string[];
   /** Whose obligation the email is about. */
@@ -69,6 +71,16 @@ export interface StoreReportInput {
   text: string;
   receivedAt: string;
   onTime: boolean;
+  /** Files already put in the store (by content hash) when the report was received; the workflow carries only these refs. */
+  attachments?: AttachmentRef[];
+}
+
+/** A stored file, addressed by the SHA-256 of its content. */
+export interface AttachmentRef {
+  sha256: string;
+  filename: string;
+  contentType: string;
+  size: number;
 }
 
 /** One audit entry; also kept in workflow state. */
