@@ -1,0 +1,431 @@
+import { createHash } from 'node:crypto';
+import type { Party } from '../../deadlines/occurrence';
+import type { AttachmentRef, AuditEntry, NotificationKind, StoreReportInput, Subject } from '../types';
+import { checkAttachment, contentHash, defaultAttachmentLimits, type AttachmentLimits } from './attachments';
+import type { SqlDriver, SqlExecutor } from './driver';
+import type {
+  ClaimResult,
+  SendClaim,
+  SendLogEntry,
+  SendStatus,
+  Store,
+  StoredAuditEntry,
+  StoredReport,
+  SummaryDocument,
+  SummaryFormat,
+} from './store';
+
+/** A report refers to attachments the store does not hold. */
+export class UnknownAttachmentError extends Error {
+  override readonly name = 'UnknownAttachmentError';
+  readonly code = 'UnknownAttachment';
+}
+
+interface ReportRow {
+  id: string;
+  plan_id: string;
+  submission_id: string;
+  subject_type: string;
+  subject_id: string;
+  occurrence_id: string;
+  agency: string;
+  role: string;
+  text: string;
+  received_at: string;
+  on_time: number;
+  stored_at: string;
+}
+
+interface ReportAttachmentRow {
+  report_id: string;
+  sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+}
+
+interface SendRow {
+  key: string;
+  message_id: string;
+  kind: string;
+  plan_id: string;
+  recipients: string;
+  subject_line: string;
+  status: string;
+  attempts: number;
+  claimed_at: string | null;
+  first_sent_at: string | null;
+  last_error: string | null;
+  updated_at: string;
+}
+
+interface AuditRow {
+  plan_id: string;
+  subject_type: string;
+  subject_id: string;
+  occurrence_id: string | null;
+  at: string;
+  action: string;
+  actor: string;
+  detail: string;
+  recorded_at: string;
+}
+
+interface SummaryRow {
+  plan_id: string;
+  period_id: string;
+  format: string;
+  filename: string;
+  content_type: string;
+  content: Buffer;
+}
+
+const PLAN_WIDE = { type: 'plan', id: '' } as const;
+
+function subjectColumns(subject: Subject | undefined): { type: string; id: string } {
+  if (!subject) return PLAN_WIDE;
+  return subject.type === 'task'
+    ? { type: 'task', id: subject.taskId }
+    : { type: 'deliverable', id: subject.deadlineId };
+}
+
+function subjectOf(type: string, id: string): Subject | undefined {
+  if (type === 'task') return { type: 'task', taskId: id };
+  if (type === 'deliverable') return { type: 'deliverable', deadlineId: id };
+  return undefined;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function toSendEntry(row: SendRow): SendLogEntry {
+  return {
+    key: row.key,
+    messageId: row.message_id,
+    kind: row.kind as NotificationKind,
+    planId: row.plan_id,
+    recipients: JSON.parse(row.recipients) as string[],
+    subjectLine: row.subject_line,
+    status: row.status as SendStatus,
+    attempts: Number(row.attempts),
+    claimedAt: row.claimed_at ?? undefined,
+    firstSentAt: row.first_sent_at ?? undefined,
+    lastError: row.last_error ?? undefined,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The store over any `SqlDriver`: the SQL is portable between SQLite ≥ 3.35 and PostgreSQL. */
+export class SqlStore implements Store {
+  readonly dialect: SqlDriver['dialect'];
+  readonly location: string;
+
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly clock: () => Date = () => new Date(),
+    private readonly limits: AttachmentLimits = defaultAttachmentLimits,
+  ) {
+    this.dialect = db.dialect;
+    this.location = db.location;
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  async putAttachment(input: { filename: string; contentType: string; content: Buffer }): Promise<AttachmentRef> {
+    const contentType = checkAttachment(input, this.limits);
+    const hash = contentHash(input.content);
+    await this.db.run(
+      'INSERT INTO attachments (sha256, size, content_type, content, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [hash, input.content.length, contentType, input.content, this.now()],
+    );
+    return { sha256: hash, filename: input.filename.normalize('NFC'), contentType, size: input.content.length };
+  }
+
+  async getAttachment(hash: string): Promise<{ contentType: string; size: number; content: Buffer } | undefined> {
+    const [row] = await this.db.all<{ content_type: string; size: number; content: Buffer }>(
+      'SELECT content_type, size, content FROM attachments WHERE sha256 = ?',
+      [hash],
+    );
+    return row
+      ? { contentType: row.content_type, size: Number(row.size), content: Buffer.from(row.content) }
+      : undefined;
+  }
+
+  async missingAttachments(hashes: readonly string[]): Promise<string[]> {
+    return this.missingIn(this.db, hashes);
+  }
+
+  private async missingIn(db: SqlExecutor, hashes: readonly string[]): Promise<string[]> {
+    if (hashes.length === 0) return [];
+    const unique = [...new Set(hashes)];
+    const rows = await db.all<{ sha256: string }>(
+      `SELECT sha256 FROM attachments WHERE sha256 IN (${unique.map(() => '?').join(', ')})`,
+      unique,
+    );
+    const found = new Set(rows.map((r) => r.sha256));
+    return unique.filter((h) => !found.has(h));
+  }
+
+  async saveReport(input: StoreReportInput): Promise<{ reportId: string; created: boolean }> {
+    const reportId = `r-${sha256(`${input.planId}\u0000${input.submissionId}`).slice(0, 24)}`;
+    const subject = subjectColumns(input.subject);
+    const attachments = input.attachments ?? [];
+    return this.db.transaction(async (tx) => {
+      const missing = await this.missingIn(
+        tx,
+        attachments.map((a) => a.sha256),
+      );
+      if (missing.length > 0) {
+        throw new UnknownAttachmentError(
+          `Báo cáo ${input.submissionId} tham chiếu tệp đính kèm chưa được lưu: ${missing.join(', ')}`,
+        );
+      }
+      const { changes } = await tx.run(
+        `INSERT INTO reports (id, plan_id, submission_id, subject_type, subject_id, occurrence_id, agency, role, text, received_at, on_time, stored_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [
+          reportId,
+          input.planId,
+          input.submissionId,
+          subject.type,
+          subject.id,
+          input.occurrenceId,
+          input.agency,
+          input.role,
+          input.text.normalize('NFC'),
+          input.receivedAt,
+          input.onTime ? 1 : 0,
+          this.now(),
+        ],
+      );
+      if (changes === 0) return { reportId, created: false };
+      for (const [position, a] of attachments.entries()) {
+        await tx.run(
+          'INSERT INTO report_attachments (report_id, position, sha256, filename, content_type, size) VALUES (?, ?, ?, ?, ?, ?)',
+          [reportId, position, a.sha256, a.filename, a.contentType, a.size],
+        );
+      }
+      return { reportId, created: true };
+    });
+  }
+
+  async getReport(reportId: string): Promise<StoredReport | undefined> {
+    const rows = await this.db.all<ReportRow>('SELECT * FROM reports WHERE id = ?', [reportId]);
+    return (await this.withAttachments(rows))[0];
+  }
+
+  async listReports(filter: { planId: string; occurrenceId?: string; subject?: Subject }): Promise<StoredReport[]> {
+    const where = ['plan_id = ?'];
+    const params: string[] = [filter.planId];
+    if (filter.occurrenceId !== undefined) {
+      where.push('occurrence_id = ?');
+      params.push(filter.occurrenceId);
+    }
+    if (filter.subject) {
+      const subject = subjectColumns(filter.subject);
+      where.push('subject_type = ?', 'subject_id = ?');
+      params.push(subject.type, subject.id);
+    }
+    const rows = await this.db.all<ReportRow>(
+      `SELECT * FROM reports WHERE ${where.join(' AND ')} ORDER BY received_at, id`,
+      params,
+    );
+    return this.withAttachments(rows);
+  }
+
+  private async withAttachments(rows: ReportRow[]): Promise<StoredReport[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const files = await this.db.all<ReportAttachmentRow>(
+      `SELECT report_id, sha256, filename, content_type, size FROM report_attachments
+       WHERE report_id IN (${ids.map(() => '?').join(', ')}) ORDER BY report_id, position`,
+      ids,
+    );
+    return rows.map((row) => ({
+      reportId: row.id,
+      planId: row.plan_id,
+      submissionId: row.submission_id,
+      subject: subjectOf(row.subject_type, row.subject_id) as Subject,
+      occurrenceId: row.occurrence_id,
+      agency: row.agency,
+      role: row.role as Party,
+      text: row.text,
+      receivedAt: row.received_at,
+      onTime: Number(row.on_time) === 1,
+      storedAt: row.stored_at,
+      attachments: files
+        .filter((f) => f.report_id === row.id)
+        .map((f) => ({ sha256: f.sha256, filename: f.filename, contentType: f.content_type, size: Number(f.size) })),
+    }));
+  }
+
+  async getSend(key: string): Promise<SendLogEntry | undefined> {
+    const [row] = await this.db.all<SendRow>('SELECT * FROM send_log WHERE key = ?', [key]);
+    return row ? toSendEntry(row) : undefined;
+  }
+
+  async claimSend(claim: SendClaim): Promise<ClaimResult> {
+    const previous = await this.getSend(claim.key);
+    if (previous?.status === 'sent') return { outcome: 'already-sent', entry: previous };
+    const now = this.clock();
+    const staleBefore = new Date(now.getTime() - claim.leaseMs).toISOString();
+    // One statement, so two attempts racing for the same key cannot both win.
+    const [row] = await this.db.all<SendRow>(
+      `INSERT INTO send_log (key, message_id, kind, plan_id, recipients, subject_line, status, attempts, claimed_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         status = 'sending', attempts = send_log.attempts + 1, claimed_at = excluded.claimed_at,
+         updated_at = excluded.updated_at, recipients = excluded.recipients, subject_line = excluded.subject_line
+       WHERE send_log.status IN ('failed', 'rejected') OR (send_log.status = 'sending' AND send_log.claimed_at < ?)
+       RETURNING *`,
+      [
+        claim.key,
+        claim.messageId,
+        claim.kind,
+        claim.planId,
+        JSON.stringify(claim.recipients),
+        claim.subjectLine,
+        now.toISOString(),
+        now.toISOString(),
+        staleBefore,
+      ],
+    );
+    if (row) return { outcome: 'claimed', entry: toSendEntry(row), previous };
+    const current = await this.getSend(claim.key);
+    if (!current) throw new Error(`send_log: không đọc lại được dòng ${claim.key}`);
+    return current.status === 'sent'
+      ? { outcome: 'already-sent', entry: current }
+      : { outcome: 'in-progress', entry: current };
+  }
+
+  async markSent(key: string): Promise<SendLogEntry> {
+    const now = this.now();
+    const [row] = await this.db.all<SendRow>(
+      `UPDATE send_log SET status = 'sent', first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE key = ? RETURNING *`,
+      [now, now, key],
+    );
+    if (!row) throw new Error(`send_log: không có dòng ${key} để ghi đã gửi`);
+    return toSendEntry(row);
+  }
+
+  async markFailed(key: string, status: 'failed' | 'rejected', error: string): Promise<void> {
+    await this.db.run(
+      `UPDATE send_log SET status = ?, last_error = ?, updated_at = ? WHERE key = ? AND status <> 'sent'`,
+      [status, error.slice(0, 2000), this.now(), key],
+    );
+  }
+
+  async listSends(filter: { planId?: string; status?: SendStatus } = {}): Promise<SendLogEntry[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.planId) {
+      where.push('plan_id = ?');
+      params.push(filter.planId);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const rows = await this.db.all<SendRow>(
+      `SELECT * FROM send_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at, key`,
+      params,
+    );
+    return rows.map(toSendEntry);
+  }
+
+  async appendAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<{ created: boolean }> {
+    const subject = subjectColumns(input.subject);
+    const e = input.entry;
+    const id = sha256(
+      JSON.stringify([input.planId, subject.type, subject.id, e.occurrenceId ?? null, e.at, e.action, e.by, e.detail]),
+    );
+    const { changes } = await this.db.run(
+      `INSERT INTO audit (id, plan_id, subject_type, subject_id, occurrence_id, at, action, actor, detail, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [
+        id,
+        input.planId,
+        subject.type,
+        subject.id,
+        e.occurrenceId ?? null,
+        e.at,
+        e.action,
+        e.by,
+        e.detail.normalize('NFC'),
+        this.now(),
+      ],
+    );
+    return { created: changes > 0 };
+  }
+
+  async listAudit(filter: { planId: string; subject?: Subject }): Promise<StoredAuditEntry[]> {
+    const params: string[] = [filter.planId];
+    let where = 'plan_id = ?';
+    if (filter.subject) {
+      const subject = subjectColumns(filter.subject);
+      where += ' AND subject_type = ? AND subject_id = ?';
+      params.push(subject.type, subject.id);
+    }
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM audit WHERE ${where} ORDER BY at, recorded_at, id`, params);
+    return rows.map((r) => ({
+      planId: r.plan_id,
+      subject: subjectOf(r.subject_type, r.subject_id),
+      occurrenceId: r.occurrence_id ?? undefined,
+      at: r.at,
+      action: r.action,
+      by: r.actor,
+      detail: r.detail,
+      recordedAt: r.recorded_at,
+    }));
+  }
+
+  async saveSummaryDocument(document: SummaryDocument): Promise<{ sha256: string }> {
+    const hash = contentHash(document.content);
+    await this.db.run(
+      `INSERT INTO summaries (plan_id, period_id, format, filename, content_type, sha256, content, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (plan_id, period_id, format) DO UPDATE SET
+         filename = excluded.filename, content_type = excluded.content_type, sha256 = excluded.sha256,
+         content = excluded.content, created_at = excluded.created_at`,
+      [
+        document.planId,
+        document.periodId,
+        document.format,
+        document.filename,
+        document.contentType,
+        hash,
+        document.content,
+        this.now(),
+      ],
+    );
+    return { sha256: hash };
+  }
+
+  async getSummaryDocument(
+    planId: string,
+    periodId: string,
+    format: SummaryFormat,
+  ): Promise<SummaryDocument | undefined> {
+    const [row] = await this.db.all<SummaryRow>(
+      'SELECT plan_id, period_id, format, filename, content_type, content FROM summaries WHERE plan_id = ? AND period_id = ? AND format = ?',
+      [planId, periodId, format],
+    );
+    return row
+      ? {
+          planId: row.plan_id,
+          periodId: row.period_id,
+          format: row.format as SummaryFormat,
+          filename: row.filename,
+          contentType: row.content_type,
+          content: Buffer.from(row.content),
+        }
+      : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

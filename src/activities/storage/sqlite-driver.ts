@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqlDriver, SqlExecutor, SqlValue } from './driver';
+
+/** Serialises transactions on the single SQLite connection: an open async transaction must not swallow other callers' statements. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const previous = this.tail;
+    this.tail = previous.then(() => next);
+    await previous;
+    return release;
+  }
+}
+
+function executor(db: Database.Database): SqlExecutor {
+  return {
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) => db.prepare(sql).all(...params) as T[],
+    run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: db.prepare(sql).run(...params).changes }),
+    exec: async (sql: string) => void db.exec(sql),
+  };
+}
+
+/** Opens (creating it and its folder if needed) an SQLite file in WAL mode. */
+export function openSqliteDriver(path: string): SqlDriver {
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a send-log row written before the activity returns survives a crash of the whole machine, not only of the process.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const direct = executor(db);
+  const mutex = new Mutex();
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const release = await mutex.lock();
+      try {
+        return await fn(...args);
+      } finally {
+        release();
+      }
+    };
+  return {
+    dialect: 'sqlite',
+    location: file,
+    all: guarded(direct.all) as SqlExecutor['all'],
+    run: guarded(direct.run),
+    exec: guarded(direct.exec),
+    transaction: guarded(async <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(direct);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    }) as SqlDriver['transaction'],
+    close: async () => {
+      const release = await mutex.lock();
+      try {
+        if (db.open) db.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
