@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerWhen } from './when';
 
 /** The `dondoc` command line; each area registers its own commands. */
 export function buildProgram(): Command {
@@ -6,6 +7,7 @@ export function buildProgram(): Command {
     .description('Đôn đốc: theo dõi, nhắc hạn và tổng hợp báo cáo các nhiệm vụ của kế hoạch')
     .showHelpAfterError()
     .exitOverride();
+  registerWhen(program);
   return program;
 }
 

@@ -6,7 +6,6 @@ import type { HolidayData, HolidayDay, HolidayYear } from '../deadlines/calendar
 import type { WorkingCalendar } from '../deadlines/calendar';
 import { addDays, isIsoDate, weekday } from '../deadlines/dates';
 import { createWorkingCalendar } from '../deadlines/statutory-holidays';
-import { formatPath, formatProblem, type PlanProblem } from './problems';
 
 /** Where the shipped schedules live; an admin adds a year by dropping `YYYY.yaml` there. */
 export const DEFAULT_HOLIDAY_DIR = path.resolve(__dirname, '../../plans/holidays');
@@ -30,10 +29,30 @@ export const holidayFileSchema = z.strictObject({
   workingDays: z.array(day).default([]),
 });
 
+/** One thing wrong in a holiday file, located by file, line and field path. */
+export interface HolidayProblem {
+  file: string;
+  line?: number;
+  /** Field path such as `daysOff[2].to`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+function formatProblem(p: HolidayProblem): string {
+  return `${p.line === undefined ? p.file : `${p.file}:${p.line}`}${p.path ? ` ${p.path}` : ''}: ${p.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
+}
+
 /** Holiday data that does not validate; the message lists every problem with file, line and field. */
 export class HolidayDataError extends Error {
   override readonly name = 'HolidayDataError';
-  constructor(readonly problems: PlanProblem[]) {
+  constructor(readonly problems: HolidayProblem[]) {
     super(problems.map(formatProblem).join('\n'));
   }
 }
@@ -74,12 +93,11 @@ function expand(entries: z.infer<typeof day>[]): HolidayDay[] {
 export function parseHolidayFile(text: string, file: string): HolidayYear {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
-  const problems: PlanProblem[] = doc.errors.map((e) => ({
+  const problems: HolidayProblem[] = doc.errors.map((e) => ({
     file,
     line: e.linePos?.[0].line,
     path: '',
     message: `YAML: ${e.message.split('\n')[0]}`,
-    severity: 'error',
   }));
   if (problems.length) throw new HolidayDataError(problems);
   const parsed = holidayFileSchema.safeParse(doc.toJS());
@@ -90,11 +108,10 @@ export function parseHolidayFile(text: string, file: string): HolidayYear {
         line: lineOf(doc, counter, issue.path),
         path: formatPath(issue.path),
         message: issue.message,
-        severity: 'error',
       })),
     );
   }
-  const workingProblems: PlanProblem[] = [];
+  const workingProblems: HolidayProblem[] = [];
   const workingDays = expand(parsed.data.workingDays);
   parsed.data.workingDays.forEach((entry, i) => {
     const dates = 'date' in entry ? [entry.date] : [entry.from, entry.to];
@@ -104,7 +121,6 @@ export function parseHolidayFile(text: string, file: string): HolidayYear {
         line: lineOf(doc, counter, ['workingDays', i]),
         path: `workingDays[${i}]`,
         message: 'a make-up working day must be a Saturday or Sunday (ngày làm bù phải là thứ Bảy hoặc Chủ Nhật)',
-        severity: 'error',
       });
     }
   });
@@ -123,7 +139,7 @@ export async function loadHolidayData(dir: string = DEFAULT_HOLIDAY_DIR): Promis
   const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   const years: HolidayYear[] = [];
   const seen = new Map<number, string>();
-  const problems: PlanProblem[] = [];
+  const problems: HolidayProblem[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
     try {
@@ -134,7 +150,6 @@ export async function loadHolidayData(dir: string = DEFAULT_HOLIDAY_DIR): Promis
           file,
           path: 'year',
           message: `year ${year.year} is already given by ${previous}`,
-          severity: 'error',
         });
       }
       seen.set(year.year, file);
