@@ -136,7 +136,16 @@ export const directorySchema = z.object({
   placeholderEmails: z.boolean().default(false),
   agencies: z.array(agencySchema).min(1),
   /** Group names and their aliases: "UBND các huyện, thành phố" ≈ "Ủy ban nhân dân các huyện, thành phố". */
-  groups: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string()).default([]) })).default([]),
+  groups: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        aliases: z.array(z.string()).default([]),
+        /** Other groups whose members belong to this one: "các cơ quan, đơn vị, địa phương" includes "các Sở, ban, ngành". */
+        includes: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .default([]),
 });
 
 export type Agency = z.infer<typeof agencySchema>;

@@ -1,0 +1,129 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { importPlanText } from '../plan/importer';
+import { loadDirectoryFile, loadPlanFile } from '../plan/load';
+import { formatProblem, type PlanError } from '../plan/problems';
+import type { Directory } from '../plan/schema';
+import { planToYaml } from '../plan/write';
+
+/** Exit codes: 0 done, 1 plan does not validate, 2 input unreadable or not a plan. */
+const EXIT_INVALID = 1;
+const EXIT_BAD_INPUT = 2;
+
+async function readSource(file: string): Promise<string> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw Object.assign(new Error(`${file}: ${code === 'ENOENT' ? 'không tìm thấy tệp (file not found)' : `không đọc được tệp (${code})`}`), {
+      exit: EXIT_BAD_INPUT,
+    });
+  }
+  const text = buffer.toString('utf8');
+  if (buffer.includes(0) || (text.match(/\ufffd/g)?.length ?? 0) > 16)
+    throw Object.assign(new Error(`${file}: tệp nhị phân hoặc không phải UTF-8, cần văn bản kế hoạch (binary file, expected plan text)`), {
+      exit: EXIT_BAD_INPUT,
+    });
+  return text;
+}
+
+async function importCommand(file: string, options: { output?: string; json?: boolean; directory?: string }): Promise<number> {
+  const text = await readSource(file);
+  let directory: Directory | undefined;
+  if (options.directory) directory = (await loadDirectoryFile(options.directory)).directory;
+  let result: ReturnType<typeof importPlanText>;
+  try {
+    result = importPlanText(text, { fileName: file, directory });
+  } catch (err) {
+    if ((err as Error).name !== 'ImportError') throw err;
+    const line = (err as { line?: number }).line;
+    console.error(`${file}${line ? `:${line}` : ''}: ${(err as Error).message}`);
+    return EXIT_BAD_INPUT;
+  }
+  const { plan, review } = result;
+  const out = options.output;
+  plan.source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file)).split('\\').join('/');
+  for (const item of review) console.error(`${file}:${item.line} ${item.field}: ${item.message}`);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ plan, review }, null, 2)}\n`);
+  } else {
+    const comment = [
+      `Bản nháp do "dondoc plan import" tạo từ ${plan.source}.`,
+      `Cần rà soát ${review.length} mục (in ra stderr) trước khi dùng: "dondoc plan validate".`,
+    ].join('\n');
+    const yaml = planToYaml(plan, comment);
+    if (out) await writeFile(out, yaml, 'utf8');
+    else process.stdout.write(yaml);
+  }
+  if (out && !options.json) console.error(`Đã ghi bản nháp: ${out} (${plan.tasks.length} nhiệm vụ, ${review.length} mục cần rà soát)`);
+  return 0;
+}
+
+async function validateCommand(files: string[]): Promise<number> {
+  let failed = false;
+  for (const file of files) {
+    try {
+      const { warnings, plan } = await loadPlanFile(file);
+      for (const w of warnings) console.log(formatProblem(w));
+      console.log(`${file}: hợp lệ (valid) — ${plan.tasks.length} nhiệm vụ, ${plan.deadlines.length} hạn chung`);
+    } catch (err) {
+      if ((err as Error).name !== 'PlanError') throw err;
+      failed = true;
+      for (const p of (err as PlanError).problems) console.log(formatProblem(p));
+    }
+  }
+  return failed ? EXIT_INVALID : 0;
+}
+
+async function showCommand(file: string): Promise<number> {
+  try {
+    const { plan } = await loadPlanFile(file);
+    console.log(`${plan.number ? `${plan.number} — ` : ''}${plan.title}`);
+    console.log(`${plan.issuer}${plan.issuedOn ? `, ${plan.issuedOn}` : ''}; ${plan.period.from} → ${plan.period.to}`);
+    console.log(`Đầu mối: ${plan.focalAgency}; báo cáo: ${plan.reportsTo}`);
+    for (const task of plan.tasks) {
+      console.log(`  ${task.id.padEnd(7)} ${task.title.slice(0, 70)}`);
+      console.log(`          chủ trì: ${task.lead.join('; ')} | thời gian: ${task.timeframe.text}`);
+    }
+    for (const d of plan.deadlines) console.log(`  hạn: ${d.text} — ${d.subject}`);
+    return 0;
+  } catch (err) {
+    if ((err as Error).name !== 'PlanError') throw err;
+    for (const p of (err as PlanError).problems) console.log(formatProblem(p));
+    return EXIT_INVALID;
+  }
+}
+
+async function run(action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (err) {
+    const exit = (err as { exit?: number }).exit;
+    console.error(`dondoc: ${(err as Error).message}`);
+    process.exitCode = exit ?? EXIT_BAD_INPUT;
+  }
+}
+
+/** Registers `dondoc plan import|validate|show`. */
+export function registerPlan(program: Command): void {
+  const plan = program.command('plan').description('Kế hoạch: nhập từ văn bản, kiểm tra, xem');
+  plan
+    .command('import <file>')
+    .description('Đọc văn bản kế hoạch, tạo bản nháp YAML và danh sách cần rà soát (stderr)')
+    .option('-o, --output <file>', 'ghi bản nháp vào tệp (plans/<id>.yaml)')
+    .option('--json', 'in bản nháp và danh sách rà soát dạng JSON ra stdout')
+    .option('-d, --directory <file>', 'danh bạ cơ quan của tỉnh để chuẩn hóa tên')
+    .action((file: string, options: { output?: string; json?: boolean; directory?: string }) =>
+      run(() => importCommand(file, options)),
+    );
+  plan
+    .command('validate <files...>')
+    .description('Kiểm tra kế hoạch: mã thoát 0 khi hợp lệ, 1 kèm từng lỗi (tệp:dòng trường: lỗi)')
+    .action((files: string[]) => run(() => validateCommand(files)));
+  plan
+    .command('show <file>')
+    .description('Tóm tắt một kế hoạch')
+    .action((file: string) => run(() => showCommand(file)));
+}

@@ -1,0 +1,97 @@
+import { agencyKey } from '../agencies';
+import { agenciesFromValue, proseRoles, subjectAgencies } from './mentions';
+import { lineAt, slice, type Node, type Span } from './segment';
+import { splitTitle } from './text';
+
+/** One responsibility listed under "TỔ CHỨC THỰC HIỆN" for one or more agencies. */
+export interface Responsibility {
+  agencies: string[];
+  /** The responsibility itself, without the agency heading. */
+  text: string;
+  line: number;
+  /** The item's number in the section. */
+  item: string;
+}
+
+function bulletsOf(span: Span): { text: string; line: number }[] {
+  const cuts = [...new Set(span.bullets.filter((b) => b > 0))].sort((a, b) => a - b);
+  const pieces: { text: string; line: number }[] = [];
+  let from = 0;
+  for (const cut of [...cuts, span.text.length]) {
+    const text = span.text.slice(from, cut).replace(/^[\s\-–•+]+/u, '').trim();
+    if (text) pieces.push({ text, line: lineAt(span, from) });
+    from = cut;
+  }
+  return pieces;
+}
+
+/** Reads the items of the "TỔ CHỨC THỰC HIỆN" section: who (the item's agencies) and what (each bullet, or the whole item). */
+export function parseOrganization(section: Node, extra: string[] = []): Responsibility[] {
+  const out: Responsibility[] = [];
+  for (const node of section.children) {
+    const span = node.block.span;
+    let agencies: string[] = [];
+    let rest: Span = span;
+    const colon = /^([^.:]{3,200}):\s/u.exec(span.text);
+    const fromColon = colon ? agenciesFromValue(colon[1], extra) : undefined;
+    if (colon && fromColon && !fromColon.prose && fromColon.names.length > 0) {
+      agencies = fromColon.names;
+      rest = slice(span, colon[0].length);
+    } else {
+      const { title, rest: after } = splitTitle(span);
+      const fromTitle = agenciesFromValue(title, extra);
+      if (!fromTitle.prose && fromTitle.names.length > 0 && after.text.length > 0) {
+        agencies = fromTitle.names;
+        rest = after;
+      } else agencies = subjectAgencies(span.text, extra);
+    }
+    const childText = node.children.map((c) => c.block.span.text).join(' ');
+    for (const piece of bulletsOf(rest)) out.push({ agencies, text: piece.text, line: piece.line, item: node.block.label });
+    if (childText) out.push({ agencies, text: childText, line: node.children[0].block.line, item: node.block.label });
+  }
+  return out;
+}
+
+/** The task a responsibility talks about, when its words clearly match one task's more than any other's. */
+export interface TaskText {
+  index: number;
+  text: string;
+}
+
+function bigrams(text: string): Set<string> {
+  const words = agencyKey(text).split(' ').filter(Boolean);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < words.length; i++) out.add(`${words[i]} ${words[i + 1]}`);
+  return out;
+}
+
+/** Scores each responsibility against the tasks (shared word pairs weighted by rarity) and returns the clear best match. */
+export function matchTask(
+  responsibility: string,
+  tasks: TaskText[],
+  planTitle = '',
+): { index: number; score: number } | undefined {
+  if (tasks.length === 0) return undefined;
+  // Word pairs of the plan's title ("khu vực biên giới") say nothing about which task is meant.
+  const generic = bigrams(planTitle);
+  const sets = tasks.map((t) => bigrams(t.text));
+  const df = new Map<string, number>();
+  for (const set of sets) for (const b of set) df.set(b, (df.get(b) ?? 0) + 1);
+  const mine = bigrams(responsibility);
+  const scores = sets.map((set) => {
+    let score = 0;
+    for (const b of mine) if (set.has(b) && !generic.has(b)) score += Math.log((tasks.length + 1) / (df.get(b) ?? 1));
+    return score;
+  });
+  const ranked = scores.map((score, i) => ({ index: tasks[i].index, score })).sort((a, b) => b.score - a.score);
+  const [best, second] = ranked;
+  if (best.score < 2.5) return undefined;
+  if (second && best.score < second.score * 1.5) return undefined;
+  return best;
+}
+
+/** Whether a responsibility only supports others ("Phối hợp với …"), and the agencies it names as coordinators. */
+export function rolesIn(responsibility: string, extra: string[] = []): { supporting: boolean; coordinators: string[] } {
+  const supporting = /^(?:chủ động\s+)?phối hợp/iu.test(responsibility.trim());
+  return { supporting, coordinators: supporting ? [] : proseRoles(responsibility, extra).coordinators };
+}
