@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerPlan } from './plan';
 import { registerWhen } from './when';
 
 /** The `dondoc` command line; each area registers its own commands. */
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerWhen(program);
+  registerPlan(program);
   return program;
 }
 
