@@ -1,0 +1,129 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { SendLogEntry, Store } from '../storage/store';
+import type { NotificationKind, SendResult } from '../types';
+import { messageIdForKey } from './message-id';
+import type { Mailer, OutgoingMail } from './transport';
+
+/** Test-only fault injection points of the send algorithm. */
+export interface SendHooks {
+  /** Runs after the send log recorded the SMTP acceptance and before the activity returns. */
+  afterSendRecorded?(entry: SendLogEntry): Promise<void> | void;
+}
+
+/** What delivery needs besides the message. */
+export interface DeliveryDeps {
+  store: Store;
+  mailer: Mailer;
+  hooks?: SendHooks;
+  /** How long a `sending` claim protects an attempt that may still be running (default 2 min). */
+  leaseMs?: number;
+}
+
+/** One email to deliver exactly once under its idempotency key. */
+export interface DeliveryRequest {
+  key: string;
+  kind: NotificationKind;
+  planId: string;
+  mail: Omit<OutgoingMail, 'messageId'>;
+}
+
+// 5xx answers that a configuration fix can cure (authentication): retry them instead of giving up.
+const retryableAuthCodes = new Set([530, 534, 535, 538]);
+
+/** True when the SMTP server refused the message for good (5xx other than authentication). */
+export function isPermanentSmtpFailure(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600 && !retryableAuthCodes.has(code);
+}
+
+function toResult(entry: SendLogEntry, duplicate: boolean): SendResult {
+  return {
+    messageId: entry.messageId,
+    recipients: entry.recipients,
+    sentAt: entry.firstSentAt ?? entry.updatedAt,
+    duplicate,
+  };
+}
+
+async function recordSent(store: Store, key: string): Promise<SendLogEntry> {
+  // The mail is out: try hard to remember it, since forgetting means the retry sends it again.
+  let lastError: unknown;
+  for (const waitMs of [0, 100, 400, 1_600]) {
+    if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
+    try {
+      return await store.markSent(key);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * Sends the message at most once per key, and at least once across retries.
+ *
+ * 1. The send log is read: a key already `sent` returns `duplicate: true` and sends nothing.
+ * 2. The key is claimed (`sending`) in one atomic statement; a live claim of another attempt makes this attempt fail
+ *    retryably instead of sending in parallel.
+ * 3. SMTP; the Message-ID is derived from the key.
+ * 4. `sent` is recorded before the activity returns; a failure is recorded (`failed`/`rejected`) and thrown.
+ *
+ * The one window left: a crash after the SMTP server accepted the message and before step 4 commits. The next attempt
+ * then finds a stale `sending` claim and sends again — with the same Message-ID, so mail systems and clients that
+ * deduplicate by Message-ID show it once. The window is kept to the few milliseconds of one local write.
+ */
+export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest): Promise<SendResult> {
+  const { store, mailer } = deps;
+  const messageId = messageIdForKey(request.key);
+  const existing = await store.getSend(request.key);
+  if (existing?.status === 'sent') {
+    log.info('email already sent; not sending again', { key: request.key, messageId });
+    return toResult(existing, true);
+  }
+  const claim = await store.claimSend({
+    key: request.key,
+    messageId,
+    kind: request.kind,
+    planId: request.planId,
+    recipients: request.mail.to,
+    subjectLine: request.mail.subject,
+    leaseMs: deps.leaseMs ?? 120_000,
+  });
+  if (claim.outcome === 'already-sent') return toResult(claim.entry, true);
+  if (claim.outcome === 'in-progress') {
+    throw new Error(
+      `email ${request.key} is being sent by another attempt (claimed at ${claim.entry.claimedAt}); will retry`,
+    );
+  }
+  if (claim.previous?.status === 'sending') {
+    log.warn('previous attempt stopped while sending; sending again with the same Message-ID', {
+      key: request.key,
+      messageId,
+      attempts: claim.entry.attempts,
+    });
+  }
+
+  try {
+    const delivery = await mailer.send({ ...request.mail, messageId });
+    if (delivery.rejected.length > 0) {
+      log.warn('some recipients were refused', { key: request.key, rejected: delivery.rejected });
+    }
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    const permanent = isPermanentSmtpFailure(err);
+    await store.markFailed(request.key, permanent ? 'rejected' : 'failed', message);
+    log.warn('email not delivered', { key: request.key, attempt: claim.entry.attempts, permanent, error: message });
+    if (permanent) {
+      throw ApplicationFailure.nonRetryable(
+        `Máy chủ thư từ chối thư ${request.mail.subject}: ${message}`,
+        'MailRejected',
+      );
+    }
+    throw err;
+  }
+
+  const sent = await recordSent(store, request.key);
+  log.info('email sent', { key: request.key, messageId, recipients: sent.recipients, attempts: sent.attempts });
+  await deps.hooks?.afterSendRecorded?.(sent);
+  return toResult(sent, false);
+}

@@ -1,0 +1,159 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Party } from '../deadlines/occurrence';
+import type { Plan } from '../plan/schema';
+import { localDate } from './email/dates';
+import { deliverOnce, type SendHooks } from './email/deliver';
+import { automatedHeaders } from './email/headers';
+import { periodLabelFromId } from './email/period-label';
+import { renderNotification, topicRef, planRef, type NotificationContext, type Topic } from './email/templates';
+import type { MailAttachment, Mailer } from './email/transport';
+import { findSubject, lookupPlan } from './plan-lookup';
+import { focalAddresses, recipientAddresses } from './recipients';
+import { icsUid, renderIcs } from './render/ics';
+import { createReportActivities } from './reports';
+import type { Store } from './storage/store';
+import { createSummaryActivities } from './summaries';
+import type { Activities, NotificationRequest, PlanCatalog, SendResult, Subject } from './types';
+
+/** Builds the link to the submission form for one agency and occurrence, when the web interface is running. */
+export type SubmitLink = (target: {
+  planId: string;
+  subject?: Subject;
+  occurrenceId?: string;
+  agency: string;
+  party?: Party;
+}) => string | undefined;
+
+/** What the notification activities need; `src/worker.ts` builds these from configuration. */
+export interface NotificationDeps {
+  store: Store;
+  mailer: Mailer;
+  plans: PlanCatalog;
+  clock?: () => Date;
+  submitLink?: SubmitLink;
+  /** Fault injection for tests (e.g. block after the send log recorded a delivery). */
+  hooks?: SendHooks;
+  /** How long a running send is protected from a parallel attempt (ms). */
+  sendLeaseMs?: number;
+}
+
+/** The activities of this module. */
+export type NotificationActivities = Pick<
+  Activities,
+  'sendNotification' | 'storeReport' | 'recordAudit' | 'sendSummary'
+>;
+
+function topicOf(plan: Plan, subject: Subject | undefined): Topic | undefined {
+  if (!subject) return undefined;
+  const found = findSubject(plan, subject);
+  if (found.type === 'task') {
+    const { task } = found;
+    return { type: 'task', id: task.id, title: task.title, lead: task.lead, coordinators: task.coordinators };
+  }
+  return { type: 'deliverable', id: found.deadline.id, what: found.deadline.subject };
+}
+
+function calendarAttachment(
+  plan: Plan,
+  request: NotificationRequest,
+  context: NotificationContext,
+  now: Date,
+): MailAttachment | undefined {
+  if (request.kind !== 'reminder' || !request.due) return undefined;
+  const what = [context.periodLabel, topicRef(context.topic)].filter(Boolean).join(' – ');
+  const ics = renderIcs(
+    [
+      {
+        // Same UID for every reminder of this obligation: a calendar that imports the next one updates the event.
+        uid: icsUid(
+          plan.id,
+          JSON.stringify(request.subject ?? {}),
+          request.occurrenceId ?? '',
+          request.party ?? '',
+          request.to.join(','),
+        ),
+        summary: `Hạn gửi: ${what} (${planRef(plan)})`.normalize('NFC'),
+        description: `Kế hoạch ${planRef(plan)} – ${plan.title}. Cơ quan: ${request.to.join('; ')}.`.normalize('NFC'),
+        date: request.due.effective,
+        alarms: [{ before: 1, description: `Ngày mai hết hạn: ${what}` }],
+      },
+    ],
+    { name: `Đôn đốc – ${planRef(plan)}`, timezone: plan.timezone, stamp: now.toISOString() },
+  );
+  return { filename: 'han-gui-bao-cao.ics', content: ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' };
+}
+
+/**
+ * `sendNotification`, `storeReport`, `recordAudit` and `sendSummary`: emails go out exactly once per request key
+ * (see `deliverOnce`), reports and audit entries are stored once, summaries are compiled from the store.
+ */
+export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+  const clock = deps.clock ?? (() => new Date());
+  const delivery = { store: deps.store, mailer: deps.mailer, hooks: deps.hooks, leaseMs: deps.sendLeaseMs };
+
+  async function sendNotification(request: NotificationRequest): Promise<SendResult> {
+    if (request.kind === 'summary') {
+      throw ApplicationFailure.nonRetryable(
+        'Tổng hợp được gửi bằng sendSummary, không qua sendNotification',
+        'InvalidRequest',
+      );
+    }
+    if (!request.key || request.to.length === 0) {
+      throw ApplicationFailure.nonRetryable(
+        `Yêu cầu gửi thư thiếu khóa hoặc người nhận (key "${request.key}")`,
+        'InvalidRequest',
+      );
+    }
+    const { plan, directory } = await lookupPlan(deps.plans, request.planId);
+    const topic = topicOf(plan, request.subject);
+    const to = recipientAddresses(directory, request.to, request.recipientOverrides);
+    const now = clock();
+    const context: NotificationContext = {
+      kind: request.kind,
+      plan,
+      topic,
+      periodLabel:
+        request.occurrenceLabel ?? (request.occurrenceId ? periodLabelFromId(request.occurrenceId) : undefined),
+      to: request.to,
+      party: request.party,
+      due: request.due,
+      missing: request.missing,
+      step: request.step,
+      receipt: request.receipt,
+      today: localDate(now, plan.timezone),
+      timezone: plan.timezone,
+      submitUrl: ['reminder', 'overdue'].includes(request.kind)
+        ? deps.submitLink?.({
+            planId: plan.id,
+            subject: request.subject,
+            occurrenceId: request.occurrenceId,
+            agency: request.to[0],
+            party: request.party,
+          })
+        : undefined,
+    };
+    const calendar = calendarAttachment(plan, request, context, now);
+    context.withCalendar = calendar !== undefined;
+    const rendered = renderNotification(context);
+    return deliverOnce(delivery, {
+      key: request.key,
+      kind: request.kind,
+      planId: plan.id,
+      mail: {
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        attachments: calendar ? [calendar] : [],
+        replyTo: focalAddresses(plan, directory),
+        headers: automatedHeaders(request.kind, plan.id),
+      },
+    });
+  }
+
+  return {
+    sendNotification,
+    ...createReportActivities({ store: deps.store }),
+    ...createSummaryActivities({ store: deps.store, plans: deps.plans, clock, delivery }),
+  };
+}

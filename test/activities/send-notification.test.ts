@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import type { AddressObject } from 'mailparser';
+import { createMailer, type Mailer } from '../../src/activities/email/transport';
+import { messageIdForKey } from '../../src/activities/email/message-id';
+import { createNotificationActivities, type NotificationActivities } from '../../src/activities/notifications';
+import { openStore } from '../../src/activities/storage/open-store';
+import type { Store } from '../../src/activities/storage/store';
+import type { NotificationRequest } from '../../src/activities/types';
+import { freePort } from '../../src/temporal/ports';
+import { catalogOf, testDirectory, testPlan } from './support/plan';
+import { quietActivityEnv } from './support/activity-env';
+import { startSmtpSink, type SmtpSink } from './support/smtp';
+
+const due = { nominal: '2025-05-15', effective: '2025-05-15', at: '2025-05-15T23:59:59.999+07:00' };
+
+function reminder(overrides: Partial<NotificationRequest> = {}): NotificationRequest {
+  return {
+    key: 'dak-nong-ttdn-2025|task:2.4.1|2025-six-month|reminder|lead|Sở Văn hóa, Thể thao và Du lịch|1',
+    kind: 'reminder',
+    planId: testPlan.id,
+    subject: { type: 'task', taskId: '2.4.1' },
+    occurrenceId: '2025-six-month',
+    occurrenceLabel: 'Báo cáo 6 tháng năm 2025',
+    to: ['Sở Văn hóa, Thể thao và Du lịch'],
+    party: 'lead',
+    due,
+    step: 1,
+    ...overrides,
+  };
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((a) => a.value.map((v) => v.address ?? ''));
+}
+
+describe('sendNotification against a real SMTP server', () => {
+  let dir: string;
+  let sink: SmtpSink;
+  let store: Store;
+  let mailer: Mailer;
+  let activities: NotificationActivities;
+  const { run } = quietActivityEnv();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dondoc-mail-'));
+    sink = await startSmtpSink({ rejectRecipients: ['congan@daknong.example'] });
+    store = await openStore({ sqlitePath: join(dir, 'dondoc.db') });
+    mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${sink.port}`,
+      from: '"Hệ thống Đôn đốc" <dondoc@daknong.example>',
+      local: true,
+    });
+    activities = createNotificationActivities({
+      store,
+      mailer,
+      plans: catalogOf({ plan: testPlan, directory: testDirectory }),
+      clock: () => new Date('2025-05-08T01:00:00.000Z'),
+      submitLink: ({ planId, occurrenceId, agency }) =>
+        `http://127.0.0.1:8080/nop/${planId}/${occurrenceId}?co-quan=${encodeURIComponent(agency)}`,
+    });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await sink?.stop();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers a reminder to every address of the lead agency with the Vietnamese subject and both parts intact', async () => {
+    const before = sink.received.length;
+    const result = await run(activities.sendNotification, reminder());
+    expect(result).toMatchObject({
+      duplicate: false,
+      recipients: ['svhttdl@daknong.example', 'vanphong.svhttdl@daknong.example'],
+    });
+    expect(sink.received).toHaveLength(before + 1);
+    const mail = sink.received[before];
+    expect(mail.envelope.to).toEqual(['svhttdl@daknong.example', 'vanphong.svhttdl@daknong.example']);
+    expect(addresses(mail.parsed.to)).toEqual(['svhttdl@daknong.example', 'vanphong.svhttdl@daknong.example']);
+    expect(mail.parsed.subject).toBe(
+      '[Nhắc hạn] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, hạn 15/5/2025',
+    );
+    expect(mail.parsed.messageId).toBe(messageIdForKey(reminder().key));
+    expect(result.messageId).toBe(mail.parsed.messageId);
+    expect(mail.parsed.from?.value[0]).toEqual({ name: 'Hệ thống Đôn đốc', address: 'dondoc@daknong.example' });
+    expect(addresses(mail.parsed.replyTo)).toEqual(['stttt@daknong.example']);
+    expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    // Headers are 7-bit on the wire: the subject travels encoded and decodes back to the same NFC text.
+    expect(mail.raw.toString('latin1')).toMatch(/^Subject: =\?UTF-8\?/m);
+    for (const part of [mail.parsed.text ?? '', String(mail.parsed.html)]) {
+      expect(part).toContain('Thứ Năm, 15/5/2025');
+      expect(part).toContain('678/KH-UBND – Thông tin đối ngoại tỉnh Đắk Nông năm 2025');
+      expect(part).toContain('2.4.1 – Tuyên truyền về chủ quyền biên giới, lãnh thổ quốc gia');
+      expect(part).toContain('Sở Thông tin và Truyền thông (cơ quan đầu mối)');
+      expect(part).toContain('http://127.0.0.1:8080/nop/dak-nong-ttdn-2025/2025-six-month?co-quan=');
+      expect(part).toBe(part.normalize('NFC'));
+    }
+    expect(String(mail.parsed.html)).toMatch(/^<!doctype html>/);
+  });
+
+  it('attaches an .ics calendar file with the due date as an all-day event', async () => {
+    const mail = sink.received.find((m) => m.parsed.messageId === messageIdForKey(reminder().key));
+    const ics = mail?.parsed.attachments.find((a) => a.filename?.endsWith('.ics'));
+    expect(ics?.contentType).toBe('text/calendar');
+    const calendar = new ICAL.Component(ICAL.parse(ics!.content.toString('utf8')));
+    const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(events).toHaveLength(1);
+    expect(events[0].startDate.toString()).toBe('2025-05-15');
+    expect(events[0].startDate.isDate).toBe(true);
+    expect(events[0].summary).toBe('Hạn gửi: Báo cáo 6 tháng năm 2025 – Nhiệm vụ 2.4.1 (678/KH-UBND)');
+    expect(events[0].component.getFirstSubcomponent('valarm')).not.toBeNull();
+  });
+
+  it('sends nothing when the same key is requested again and reports the first delivery', async () => {
+    const before = sink.received.length;
+    const again = await run(activities.sendNotification, reminder());
+    expect(again.duplicate).toBe(true);
+    expect(again.messageId).toBe(messageIdForKey(reminder().key));
+    expect(sink.received).toHaveLength(before);
+    expect((await store.getSend(reminder().key))?.attempts).toBe(1);
+  });
+
+  it('sends a group-led task to every member agency and honours admin address overrides', async () => {
+    const before = sink.received.length;
+    await run(
+      activities.sendNotification,
+      reminder({ key: 'group-1', subject: { type: 'task', taskId: '3.2' }, to: ['UBND các huyện, thành phố'] }),
+    );
+    await run(
+      activities.sendNotification,
+      reminder({
+        key: 'override-1',
+        recipientOverrides: { 'Sở Văn hóa, Thể thao và Du lịch': ['vanthu@vhttdl.example'] },
+      }),
+    );
+    expect(sink.received.slice(before).map((m) => m.envelope.to)).toEqual([
+      ['cujut@daknong.example', 'gianghia@daknong.example'],
+      ['vanthu@vhttdl.example'],
+    ]);
+  });
+
+  it.each([
+    [
+      'an agency the directory does not know',
+      reminder({ key: 'bad-agency', to: ['Sở Văn hoá Thể thao'] }),
+      'UnknownAgency',
+    ],
+    [
+      'a task the plan does not have',
+      reminder({ key: 'bad-task', subject: { type: 'task', taskId: '9.9' } }),
+      'UnknownTask',
+    ],
+    ['a plan the catalog does not have', reminder({ key: 'bad-plan', planId: 'khong-co' }), 'UnknownPlan'],
+  ])('fails without retry for %s and sends nothing', async (_what, request, type) => {
+    const before = sink.received.length;
+    const error = await run(activities.sendNotification, request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ type, nonRetryable: true });
+    expect(sink.received).toHaveLength(before);
+  });
+
+  it('names the closest directory entries when an agency is unknown', async () => {
+    const error = await run(activities.sendNotification, reminder({ key: 'typo', to: ['Sở Ngoại giao'] })).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message).toMatch(/Sở Ngoại vụ/);
+  });
+
+  it('records a permanent refusal (550) as rejected and fails without retry', async () => {
+    const request = reminder({ key: 'rejected-1', kind: 'overdue', party: 'coordinators', to: ['Công an tỉnh'] });
+    const error = await run(activities.sendNotification, request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ type: 'MailRejected', nonRetryable: true });
+    expect(await store.getSend('rejected-1')).toMatchObject({
+      status: 'rejected',
+      lastError: expect.stringMatching(/550/),
+    });
+  });
+
+  it('delivers a receipt with the received time in the plan zone', async () => {
+    const before = sink.received.length;
+    await run(
+      activities.sendNotification,
+      reminder({
+        key: 'receipt-1',
+        kind: 'receipt',
+        due: undefined,
+        receipt: {
+          reportId: 'r-1',
+          submissionId: 's-1',
+          agency: 'Sở Văn hóa, Thể thao và Du lịch',
+          occurrenceId: '2025-six-month',
+          receivedAt: '2025-05-14T02:30:00.000Z',
+          onTime: true,
+        },
+      }),
+    );
+    const mail = sink.received[before];
+    expect(mail.parsed.subject).toBe(
+      '[Đã nhận báo cáo] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, nhận 14/5/2025',
+    );
+    expect(mail.parsed.text).toContain('Thứ Tư, 14/5/2025 lúc 09:30');
+    expect(mail.parsed.attachments).toHaveLength(0);
+  });
+});
+
+describe('sendNotification while the SMTP server is down', () => {
+  it('fails retryably, keeps the message as failed, and delivers exactly one copy once the server is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dondoc-down-'));
+    const port = await freePort();
+    const store = await openStore({ sqlitePath: join(dir, 'dondoc.db') });
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'dondoc@daknong.example', local: true });
+    const activities = createNotificationActivities({
+      store,
+      mailer,
+      plans: catalogOf({ plan: testPlan, directory: testDirectory }),
+    });
+    const { run, logs } = quietActivityEnv();
+    let sink: SmtpSink | undefined;
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const error = await run(activities.sendNotification, reminder()).catch((e: unknown) => e);
+        expect(error).toMatchObject({ message: expect.stringMatching(/ECONNREFUSED/) });
+        expect((error as { nonRetryable?: boolean }).nonRetryable).toBeFalsy();
+        expect(await store.getSend(reminder().key)).toMatchObject({
+          status: 'failed',
+          attempts: attempt,
+          lastError: expect.stringMatching(/ECONNREFUSED/),
+        });
+      }
+      sink = await startSmtpSink({ port });
+      const result = await run(activities.sendNotification, reminder());
+      const again = await run(activities.sendNotification, reminder());
+      expect([result.duplicate, again.duplicate]).toEqual([false, true]);
+      expect(sink.received).toHaveLength(1);
+      expect(await store.getSend(reminder().key)).toMatchObject({ status: 'sent', attempts: 4 });
+      expect(logs.filter((l) => l.message === 'email not delivered')).toHaveLength(3);
+    } finally {
+      mailer.close();
+      await sink?.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
