@@ -41,6 +41,11 @@ export class CalendarError extends Error {
   override readonly name = 'CalendarError';
 }
 
+function weekendName(date: string): string | undefined {
+  const dow = weekday(date);
+  return dow === 6 ? 'Thứ Bảy' : dow === 7 ? 'Chủ Nhật' : undefined;
+}
+
 /** Safety bound for walks across days off: no real schedule has a month without a working day. */
 const MAX_WALK = 60;
 
@@ -52,6 +57,8 @@ export class WorkingCalendar {
   private readonly off = new Map<string, string>();
   private readonly working = new Map<string, string>();
   private readonly years = new Map<number, HolidayYear>();
+  /** Answers of `reasonOff` (null = working day): schedules ask about the same days many times. */
+  private readonly answers = new Map<string, string | null>();
 
   constructor(
     data: HolidayData,
@@ -62,6 +69,7 @@ export class WorkingCalendar {
 
   private add(year: HolidayYear): void {
     this.years.set(year.year, year);
+    this.answers.clear();
     for (const d of year.daysOff) if (!this.off.has(d.date)) this.off.set(d.date, d.name);
     for (const d of year.workingDays) if (!this.working.has(d.date)) this.working.set(d.date, d.name);
   }
@@ -85,14 +93,12 @@ export class WorkingCalendar {
 
   /** Vietnamese reason a date is not a working day ("Tết Nguyên Đán", "Thứ Bảy", "Chủ Nhật"), or undefined. */
   reasonOff(date: string): string | undefined {
+    const known = this.answers.get(date);
+    if (known !== undefined) return known ?? undefined;
     this.ensureYear(date);
-    if (this.working.has(date)) return undefined;
-    const holiday = this.off.get(date);
-    if (holiday) return holiday;
-    const dow = weekday(date);
-    if (dow === 6) return 'Thứ Bảy';
-    if (dow === 7) return 'Chủ Nhật';
-    return undefined;
+    const reason = this.working.has(date) ? undefined : (this.off.get(date) ?? weekendName(date));
+    this.answers.set(date, reason ?? null);
+    return reason;
   }
 
   /** True when public servants work on that date. */

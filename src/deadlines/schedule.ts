@@ -179,15 +179,36 @@ class ZonedInstants {
 
   /** The instant the day ends (its last millisecond) in the plan's zone. */
   endOfDay(date: string): string {
-    return DateTime.fromISO(date, { zone: this.zone }).endOf('day').toISO() as string;
+    return zonedIso(this.zone, date, 23, 59, 59, 999);
   }
 
   /** The policy's send time on `date` in the plan's zone. */
   sendAt(date: string): string {
-    return DateTime.fromISO(date, { zone: this.zone })
-      .set({ ...this.time, second: 0, millisecond: 0 })
-      .toISO() as string;
+    return zonedIso(this.zone, date, this.time.hour, this.time.minute, 0, 0);
   }
+}
+
+/** Luxon is slow to parse and format (tens of µs); the same local times recur across tasks, so remember them. */
+const zonedCache = new Map<string, string>();
+const ZONED_CACHE_LIMIT = 50_000;
+
+function zonedIso(
+  zone: string,
+  date: string,
+  hour: number,
+  minute: number,
+  second: number,
+  millisecond: number,
+): string {
+  const key = `${zone} ${date} ${hour}:${minute}:${second}.${millisecond}`;
+  let iso = zonedCache.get(key);
+  if (iso === undefined) {
+    const [year, month, day] = date.split('-').map(Number);
+    iso = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, { zone }).toISO() as string;
+    if (zonedCache.size >= ZONED_CACHE_LIMIT) zonedCache.clear();
+    zonedCache.set(key, iso);
+  }
+  return iso;
 }
 
 function dueDate(nominal: string, effective: string, clock: ZonedInstants): DueDate {
