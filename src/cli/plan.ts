@@ -42,9 +42,11 @@ async function importCommand(file: string, options: { output?: string; json?: bo
     console.error(`${file}${line ? `:${line}` : ''}: ${(err as Error).message}`);
     return EXIT_BAD_INPUT;
   }
-  const { plan, review } = result;
+  const { review } = result;
   const out = options.output;
-  plan.source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file)).split('\\').join('/');
+  const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file)).split('\\').join('/');
+  const { tasks, deadlines, duties, ...head } = result.plan;
+  const plan = { ...head, source, tasks, deadlines, duties };
   for (const item of review) console.error(`${file}:${item.line} ${item.field}: ${item.message}`);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ plan, review }, null, 2)}\n`);

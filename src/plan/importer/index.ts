@@ -261,8 +261,8 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       review.push({ line: task.line, field: taskField(task, 'lead'), message: 'no lead agency (chủ trì) found in the text: set it' });
   }
   for (const r of unlinked) {
-    const who = r.agencies.length ? `${r.agencies.join(', ')}: ` : '';
-    duties.push({ text: `${who}${r.text}`, agencies: r.agencies, line: r.line });
+    const who = r.agencies.length && !r.named ? `${r.agencies.join(', ')}: ` : '';
+    duties.push({ text: `${who}${r.text}`, agencies: [...r.agencies], line: r.line });
   }
 
   // Plan-level facts.

@@ -11,6 +11,8 @@ export interface Responsibility {
   line: number;
   /** The item's number in the section. */
   item: string;
+  /** True when `text` itself names the agencies (no separate heading). */
+  named: boolean;
 }
 
 function bulletsOf(span: Span): { text: string; line: number }[] {
@@ -32,6 +34,7 @@ export function parseOrganization(section: Node, extra: string[] = []): Responsi
     const span = node.block.span;
     let agencies: string[] = [];
     let rest: Span = span;
+    let named = false;
     const colon = /^([^.:]{3,200}):\s/u.exec(span.text);
     const fromColon = colon ? agenciesFromValue(colon[1], extra) : undefined;
     if (colon && fromColon && !fromColon.prose && fromColon.names.length > 0) {
@@ -43,11 +46,14 @@ export function parseOrganization(section: Node, extra: string[] = []): Responsi
       if (!fromTitle.prose && fromTitle.names.length > 0 && after.text.length > 0) {
         agencies = fromTitle.names;
         rest = after;
-      } else agencies = subjectAgencies(span.text, extra);
+      } else {
+        agencies = subjectAgencies(span.text, extra);
+        named = true;
+      }
     }
     const childText = node.children.map((c) => c.block.span.text).join(' ');
-    for (const piece of bulletsOf(rest)) out.push({ agencies, text: piece.text, line: piece.line, item: node.block.label });
-    if (childText) out.push({ agencies, text: childText, line: node.children[0].block.line, item: node.block.label });
+    for (const piece of bulletsOf(rest)) out.push({ agencies, text: piece.text, line: piece.line, item: node.block.label, named });
+    if (childText) out.push({ agencies, text: childText, line: node.children[0].block.line, item: node.block.label, named });
   }
   return out;
 }
@@ -77,15 +83,15 @@ export function matchTask(
   const sets = tasks.map((t) => bigrams(t.text));
   const df = new Map<string, number>();
   for (const set of sets) for (const b of set) df.set(b, (df.get(b) ?? 0) + 1);
+  const idf = (b: string) => (generic.has(b) ? 0 : Math.log((tasks.length + 1) / (df.get(b) ?? 1)));
+  // Normalized by each task's own weight so that a long task does not win every comparison.
+  const weights = sets.map((set) => Math.sqrt([...set].reduce((sum, b) => sum + idf(b), 0)) || 1);
   const mine = bigrams(responsibility);
-  const scores = sets.map((set) => {
-    let score = 0;
-    for (const b of mine) if (set.has(b) && !generic.has(b)) score += Math.log((tasks.length + 1) / (df.get(b) ?? 1));
-    return score;
-  });
-  const ranked = scores.map((score, i) => ({ index: tasks[i].index, score })).sort((a, b) => b.score - a.score);
+  const ranked = sets
+    .map((set, i) => ({ index: tasks[i].index, score: [...mine].reduce((sum, b) => sum + (set.has(b) ? idf(b) : 0), 0) / weights[i] }))
+    .sort((a, b) => b.score - a.score);
   const [best, second] = ranked;
-  if (best.score < 2.5) return undefined;
+  if (best.score < 0.9) return undefined;
   if (second && best.score < second.score * 1.5) return undefined;
   return best;
 }
