@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerPlan } from './plan';
+import { registerCalendar } from './calendar';
 import { registerWhen } from './when';
 
 /** The `dondoc` command line; each area registers its own commands. */
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWhen(program);
   registerPlan(program);
+  registerCalendar(program);
   return program;
 }
 
