@@ -110,16 +110,23 @@ export interface PlanOutline {
   endsAt: string;
 }
 
+/** Who owes what and when for one subject; group names are expanded to member agencies. */
+export interface SubjectSchedule {
+  lead: string[];
+  coordinators: string[];
+  focalAgency: string;
+  reportsTo: string;
+  /** Every agency of the plan's directory, so a workflow can tell "unknown agency" from "not on this task". */
+  knownAgencies: string[];
+  occurrences: Occurrence[];
+}
+
 /** The activities workflows call; `createActivities` in src/activities/index.ts implements them. */
 export interface Activities {
   /** Reads and validates the plan; throws a non-retryable `InvalidPlan` when it does not validate. */
   loadPlanOutline(planId: string): Promise<PlanOutline>;
   /** The subject's occurrences from `fromDate` (YYYY-MM-DD, inclusive) on, computed against the holiday calendar. */
-  computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<{
-    lead: string[];
-    coordinators: string[];
-    occurrences: Occurrence[];
-  }>;
+  computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<SubjectSchedule>;
   /** The occurrence again with its lead due date moved to `leadDue` (YYYY-MM-DD); later steps follow. */
   rescheduleOccurrence(input: { planId: string; subject: Subject; occurrence: Occurrence; leadDue: string }): Promise<Occurrence>;
   sendNotification(request: NotificationRequest): Promise<SendResult>;

@@ -1,0 +1,17 @@
+import type { WorkingCalendar } from '../deadlines/calendar';
+import { createNotificationActivities, type NotificationDeps } from './notifications';
+import { createScheduleActivities } from './schedule';
+import type { Activities } from './types';
+
+/** Everything the activities need; `src/worker.ts` builds it from configuration, tests pass real local servers. */
+export interface ActivityDeps extends NotificationDeps {
+  calendar: WorkingCalendar;
+}
+
+/** All activities dondoc workflows call. */
+export function createActivities(deps: ActivityDeps): Activities {
+  return {
+    ...createScheduleActivities({ plans: deps.plans, calendar: deps.calendar }),
+    ...createNotificationActivities(deps),
+  };
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { createMailer, mailerConfigFromEnv } from './activities/email/transport';
+import { createPlanCatalog } from './activities/plan-catalog';
+import { openStore, storeConfigFromEnv } from './activities/storage';
+import type { Store } from './activities/storage/store';
+import { loadWorkingCalendar } from './plan/holidays';
+import { temporalConfigFromEnv } from './temporal/connection';
+import { TASK_QUEUE } from './workflows/contract';
+
+/** Builds the activity dependencies from the environment: the one place configuration turns into objects. */
+export async function activityDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps & { store: Store }> {
+  const plansDir = env.DONDOC_PLANS_DIR || 'plans';
+  const store = await openStore(storeConfigFromEnv(env));
+  const mailer = createMailer(mailerConfigFromEnv(env));
+  const calendar = await loadWorkingCalendar(env.DONDOC_HOLIDAYS_DIR || join(plansDir, 'holidays'));
+  const webUrl = env.DONDOC_WEB_URL;
+  return {
+    store,
+    mailer,
+    plans: createPlanCatalog(plansDir),
+    calendar,
+    submitLink: webUrl
+      ? ({ planId, subject, occurrenceId, agency }) => {
+          const url = new URL('/submit', webUrl);
+          url.searchParams.set('plan', planId);
+          if (subject?.type === 'task') url.searchParams.set('task', subject.taskId);
+          if (subject?.type === 'deliverable') url.searchParams.set('deliverable', subject.deadlineId);
+          if (occurrenceId) url.searchParams.set('period', occurrenceId);
+          url.searchParams.set('agency', agency);
+          return url.toString();
+        }
+      : undefined,
+  };
+}
+
+/** A worker for dondoc's workflows and activities on `connection`. */
+export async function createWorker(
+  connection: NativeConnection,
+  namespace: string,
+  deps: ActivityDeps,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createActivities(deps),
+    // Explicit: the default depends on heap size. Plans have tens of tasks; this keeps every one cached.
+    maxCachedWorkflows: 500,
+    ...options,
+  });
+}
+
+async function main(): Promise<void> {
+  const config = temporalConfigFromEnv();
+  const connection = await NativeConnection.connect({ address: config.address, tls: config.tls, apiKey: config.apiKey });
+  const deps = await activityDepsFromEnv();
+  const worker = await createWorker(connection, config.namespace, deps);
+  await worker.run();
+  await deps.store.close();
+  await connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`dondoc worker: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}

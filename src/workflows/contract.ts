@@ -1,0 +1,158 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AuditEntry, AttachmentRef, Receipt, Subject } from '../activities/types';
+import type { DueDate, Occurrence } from '../deadlines/occurrence';
+
+/** The task queue every dondoc worker polls. */
+export const TASK_QUEUE = 'dondoc';
+
+/** `plan/<planId>`: one plan workflow per plan. */
+export function planWorkflowId(planId: string): string {
+  return `plan/${planId}`;
+}
+
+/** `plan/<planId>/task/<taskId>` or `plan/<planId>/deliverable/<deadlineId>`. */
+export function subjectWorkflowId(planId: string, subject: Subject): string {
+  return subject.type === 'task'
+    ? `plan/${planId}/task/${subject.taskId}`
+    : `plan/${planId}/deliverable/${subject.deadlineId}`;
+}
+
+/** The inverse of `planWorkflowId` and `subjectWorkflowId`; undefined for ids dondoc did not make. */
+export function parseWorkflowId(id: string): { planId: string; subject?: Subject } | undefined {
+  const match = /^plan\/([a-z0-9][a-z0-9-]*)(?:\/(task|deliverable)\/([^/]+))?$/.exec(id);
+  if (!match) return undefined;
+  const [, planId, type, key] = match;
+  if (!type) return { planId };
+  return { planId, subject: type === 'task' ? { type: 'task', taskId: key } : { type: 'deliverable', deadlineId: key } };
+}
+
+/** A subject workflow's life. */
+export type SubjectStatus =
+  | 'active' /** waiting for reports, nobody late */
+  | 'overdue' /** someone owes a report past its due date */
+  | 'paused' /** an admin paused reminders */
+  | 'completed' /** every occurrence closed */
+  | 'cancelled'; /** an admin cancelled the task */
+
+/** How an occurrence ended for one agency. */
+export type AgencyOutcome =
+  | 'on-time' /** reported by its due date */
+  | 'late' /** reported after its due date */
+  | 'missing'; /** had not reported when the occurrence closed */
+
+/** One occurrence as the workflow tracks it. */
+export interface OccurrenceState {
+  occurrence: Occurrence;
+  /** Accepted reports by agency (the latest per agency). */
+  receipts: Record<string, Receipt>;
+  /** Keys of steps already carried out or skipped. */
+  doneSteps: string[];
+  /** Extensions granted (gia hạn). */
+  extensions: { at: string; from: DueDate; to: DueDate; reason: string; grantedBy: string }[];
+  closed?: { at: string; by: string; reason: string; outcomes: Record<string, AgencyOutcome> };
+}
+
+/** What a subject workflow carries across continue-as-new. */
+export interface SubjectCarry {
+  lead: string[];
+  coordinators: string[];
+  focalAgency: string;
+  reportsTo: string;
+  knownAgencies: string[];
+  /** Open and future occurrences; closed ones move to `closed`. */
+  occurrences: OccurrenceState[];
+  /** Closed occurrences, newest last, without their steps. */
+  closed: { id: string; label: string; closedAt: string; outcomes: Record<string, AgencyOutcome> }[];
+  paused?: { at: string; by: string; reason: string };
+  cancelled?: { at: string; by: string; reason: string };
+  recipientOverrides: Record<string, string[]>;
+  /** Submission ids already accepted (duplicates are rejected across runs). */
+  submissionIds: string[];
+  /** The most recent audit entries; the store keeps them all. */
+  audit: AuditEntry[];
+  runs: number;
+}
+
+/** Input of a subject (task or deliverable) workflow. */
+export interface SubjectWorkflowInput {
+  planId: string;
+  subject: Subject;
+  /** Set by continue-as-new; absent on first start. */
+  carry?: SubjectCarry;
+  /** Upsert search attributes (off on servers without them registered). */
+  visibility?: boolean;
+}
+
+/** Input of the plan workflow. */
+export interface PlanWorkflowInput {
+  planId: string;
+  visibility?: boolean;
+  carry?: { childrenStarted: boolean; summariesSent: string[]; runs: number };
+}
+
+/** A report sent by an agency. */
+export interface SubmitReportInput {
+  agency: string;
+  occurrenceId: string;
+  /** Unique per submission: a second submission with the same id is a duplicate. */
+  submissionId: string;
+  text: string;
+  attachments?: AttachmentRef[];
+}
+
+/** An admin's identity and reason, recorded in the audit trail. */
+export interface AdminAction {
+  by: string;
+  reason: string;
+}
+
+/** Submit a report (coordinator input or the lead's task report); returns the receipt. */
+export const submitReportUpdate = defineUpdate<Receipt, [SubmitReportInput]>('submitReport');
+/** Extend (gia hạn) an occurrence's lead due date to `leadDue` (YYYY-MM-DD); timers move at once. */
+export const extendDueUpdate = defineUpdate<DueDate, [AdminAction & { occurrenceId: string; leadDue: string }]>('extendDue');
+/** Pause reminders; due steps are skipped until resumed. */
+export const pauseRemindersUpdate = defineUpdate<void, [AdminAction]>('pauseReminders');
+export const resumeRemindersUpdate = defineUpdate<void, [AdminAction]>('resumeReminders');
+/** Close an occurrence without waiting for the lead's report. */
+export const closeOccurrenceUpdate = defineUpdate<void, [AdminAction & { occurrenceId: string }]>('closeOccurrence');
+/** Replace an agency's email addresses for this task. */
+export const setRecipientsUpdate = defineUpdate<void, [AdminAction & { agency: string; emails: string[] }]>('setRecipients');
+/** Cancel the task: no more reminders; the workflow completes. */
+export const cancelUpdate = defineUpdate<void, [AdminAction]>('cancel');
+
+/** The view of one subject for people and tools. */
+export interface SubjectView {
+  planId: string;
+  subject: Subject;
+  status: SubjectStatus;
+  lead: string[];
+  coordinators: string[];
+  current?: {
+    id: string;
+    label: string;
+    due: Occurrence['due'];
+    reported: Record<string, Receipt>;
+    owing: string[];
+    overdue: string[];
+    nextStep?: { at: string; kind: string; party: string };
+    extensions: OccurrenceState['extensions'];
+  };
+  upcoming: { id: string; label: string; leadDue: string }[];
+  closed: SubjectCarry['closed'];
+  paused?: SubjectCarry['paused'];
+  audit: AuditEntry[];
+}
+
+/** Current state of a task or deliverable workflow. */
+export const subjectStateQuery = defineQuery<SubjectView>('subjectState');
+
+/** The view of a plan workflow. */
+export interface PlanView {
+  planId: string;
+  subjects: { subject: { type: string; taskId?: string; deadlineId?: string }; workflowId: string }[];
+  periods: { id: string; label: string; at: string; sent: boolean }[];
+  status: 'starting' | 'running' | 'completed';
+}
+
+/** Current state of a plan workflow; query each subject for details. */
+export const planStateQuery = defineQuery<PlanView>('planState');

@@ -1,0 +1,3 @@
+/** The workflow types a dondoc worker registers. */
+export { planWorkflow } from './plan-workflow';
+export { subjectWorkflow } from './subject-workflow';
