@@ -16,10 +16,26 @@ export function agencyKey(text: string): string {
 /** Old-style tone placement ("hoá", "Uỷ") → the style the sources use ("hóa", "Ủy"), only on open syllables. */
 function modernTones(text: string): string {
   const pairs: Record<string, string> = {
-    oá: 'óa', oà: 'òa', oả: 'ỏa', oã: 'õa', oạ: 'ọa',
-    oé: 'óe', oè: 'òe', oẻ: 'ỏe', oẽ: 'õe', oẹ: 'ọe',
-    uý: 'úy', uỳ: 'ùy', uỷ: 'ủy', uỹ: 'ũy', uỵ: 'ụy',
-    Uý: 'Úy', Uỳ: 'Ùy', Uỷ: 'Ủy', Uỹ: 'Ũy', Uỵ: 'Ụy',
+    oá: 'óa',
+    oà: 'òa',
+    oả: 'ỏa',
+    oã: 'õa',
+    oạ: 'ọa',
+    oé: 'óe',
+    oè: 'òe',
+    oẻ: 'ỏe',
+    oẽ: 'õe',
+    oẹ: 'ọe',
+    uý: 'úy',
+    uỳ: 'ùy',
+    uỷ: 'ủy',
+    uỹ: 'ũy',
+    uỵ: 'ụy',
+    Uý: 'Úy',
+    Uỳ: 'Ùy',
+    Uỷ: 'Ủy',
+    Uỹ: 'Ũy',
+    Uỵ: 'Ụy',
   };
   return text.replace(/([oOuU])([áàảãạéèẻẽẹýỳỷỹỵ])(?![\p{L}])/gu, (m) => pairs[m] ?? m);
 }
@@ -88,7 +104,8 @@ const SEMI = '\u0002';
  */
 export function splitAgencyList(text: string): string[] {
   let protectedText = text.normalize('NFC').replace(/\s+/g, ' ').trim();
-  for (const re of PROTECTED) protectedText = protectedText.replace(re, (m) => m.replace(/,/g, COMMA).replace(/;/g, SEMI));
+  for (const re of PROTECTED)
+    protectedText = protectedText.replace(re, (m) => m.replace(/,/g, COMMA).replace(/;/g, SEMI));
   const names: string[] = [];
   for (const part of protectedText.split(/\s*;\s*/)) {
     const pieces = part.split(/(\s*,\s*|\s+và\s+)/u);

@@ -8,9 +8,15 @@ export const ABBREVIATIONS: [RegExp, string][] = [
   [/\bS[ởo]\s*(?:TT\s*&\s*TT|TTTT|TT-TT|TT và TT)(?![\p{L}\d])/giu, 'Sở Thông tin và Truyền thông'],
   [/\bSTTTT\b/g, 'Sở Thông tin và Truyền thông'],
   [/(?<![\p{L}\d])(?:TT\s*&\s*TT|TTTT)(?![\p{L}\d])/gu, 'Thông tin và Truyền thông'],
-  [/(?<![\p{L}\d])(?:VH\s*,?\s*TT\s*(?:&|và)\s*DL|VHTT\s*&\s*DL|VHTTDL|VH-TT-DL)(?![\p{L}\d])/gu, 'Văn hóa, Thể thao và Du lịch'],
+  [
+    /(?<![\p{L}\d])(?:VH\s*,?\s*TT\s*(?:&|và)\s*DL|VHTT\s*&\s*DL|VHTTDL|VH-TT-DL)(?![\p{L}\d])/gu,
+    'Văn hóa, Thể thao và Du lịch',
+  ],
   [/(?<![\p{L}\d])(?:KH\s*&\s*ĐT|KHĐT|KH-ĐT)(?![\p{L}\d])/gu, 'Kế hoạch và Đầu tư'],
-  [/(?<![\p{L}\d])(?:LĐ\s*-?\s*TB\s*&\s*XH|LĐTB\s*&\s*XH|LĐTBXH|LĐ-TBXH)(?![\p{L}\d])/gu, 'Lao động - Thương binh và Xã hội'],
+  [
+    /(?<![\p{L}\d])(?:LĐ\s*-?\s*TB\s*&\s*XH|LĐTB\s*&\s*XH|LĐTBXH|LĐ-TBXH)(?![\p{L}\d])/gu,
+    'Lao động - Thương binh và Xã hội',
+  ],
   [/(?<![\p{L}\d])(?:GD\s*&\s*ĐT|GDĐT|GD-ĐT)(?![\p{L}\d])/gu, 'Giáo dục và Đào tạo'],
   [/(?<![\p{L}\d])(?:TN\s*&\s*MT|TNMT|TN-MT)(?![\p{L}\d])/gu, 'Tài nguyên và Môi trường'],
   [/(?<![\p{L}\d])(?:NN\s*&\s*PTNT|NNPTNT|NN-PTNT)(?![\p{L}\d])/gu, 'Nông nghiệp và Phát triển nông thôn'],
@@ -99,7 +105,12 @@ export const COMMON_GROUPS: { name: string; aliases: string[] }[] = [
   },
   {
     name: 'các cơ quan báo chí',
-    aliases: ['các cơ quan báo chí của tỉnh', 'các cơ quan báo chí tỉnh', 'các cơ quan báo chí trên địa bàn tỉnh', 'các cơ quan truyền thông của tỉnh'],
+    aliases: [
+      'các cơ quan báo chí của tỉnh',
+      'các cơ quan báo chí tỉnh',
+      'các cơ quan báo chí trên địa bàn tỉnh',
+      'các cơ quan truyền thông của tỉnh',
+    ],
   },
   {
     name: 'các đơn vị lực lượng vũ trang',

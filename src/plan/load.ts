@@ -52,7 +52,9 @@ async function readYaml(file: string): Promise<ParsedYaml> {
     throw new PlanError([{ file: shown(file), path: '', message: why, severity: 'error' }]);
   }
   if (text.includes('\u0000')) {
-    throw new PlanError([{ file: shown(file), path: '', message: 'binary file, expected YAML text', severity: 'error' }]);
+    throw new PlanError([
+      { file: shown(file), path: '', message: 'binary file, expected YAML text', severity: 'error' },
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text.normalize('NFC'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -69,11 +71,19 @@ async function readYaml(file: string): Promise<ParsedYaml> {
   }
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (value === null || value === undefined) {
-    throw new PlanError([{ file: shown(file), path: '', message: 'empty file, expected a YAML mapping', severity: 'error' }]);
+    throw new PlanError([
+      { file: shown(file), path: '', message: 'empty file, expected a YAML mapping', severity: 'error' },
+    ]);
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new PlanError([
-      { file: shown(file), line: 1, path: '', message: 'expected a YAML mapping of fields (id, title, tasks …)', severity: 'error' },
+      {
+        file: shown(file),
+        line: 1,
+        path: '',
+        message: 'expected a YAML mapping of fields (id, title, tasks …)',
+        severity: 'error',
+      },
     ]);
   }
   return { file: shown(file), doc, lines, value };
@@ -139,7 +149,13 @@ export async function loadPlanFile(file: string): Promise<LoadedPlan> {
   }
   const problems = [...loaded.warnings, ...located(parsed, validatePlan(plan, loaded.directory))];
   if (problems.some((p) => p.severity === 'error')) throw new PlanError(problems);
-  return { file: parsed.file, plan, directory: loaded.directory, directoryFile: shown(directoryFile), warnings: problems };
+  return {
+    file: parsed.file,
+    plan,
+    directory: loaded.directory,
+    directoryFile: shown(directoryFile),
+    warnings: problems,
+  };
 }
 
 async function planFiles(dir: string): Promise<string[]> {
@@ -170,7 +186,8 @@ export async function loadPlans(dir = 'plans'): Promise<LoadedPlan[]> {
   const ids = new Map<string, string>();
   for (const { plan, file } of loaded) {
     const other = ids.get(plan.id);
-    if (other) problems.push({ file, path: 'id', message: `plan id "${plan.id}" is also used by ${other}`, severity: 'error' });
+    if (other)
+      problems.push({ file, path: 'id', message: `plan id "${plan.id}" is also used by ${other}`, severity: 'error' });
     ids.set(plan.id, file);
   }
   if (problems.some((p) => p.severity === 'error')) throw new PlanError(problems);

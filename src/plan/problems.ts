@@ -19,7 +19,12 @@ export function formatProblem(problem: PlanProblem): string {
 export class PlanError extends Error {
   override readonly name = 'PlanError';
   constructor(readonly problems: PlanProblem[]) {
-    super(problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n') || 'invalid plan');
+    super(
+      problems
+        .filter((p) => p.severity === 'error')
+        .map(formatProblem)
+        .join('\n') || 'invalid plan',
+    );
   }
 }
 

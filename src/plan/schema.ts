@@ -55,7 +55,10 @@ export const reminderPolicySchema = z.object({
   /** Calendar days before the due date at which reminders go out (moved to the previous working day). */
   remindDaysBefore: z.array(z.number().int().positive()).default([7, 1]),
   /** Local time of day for every notice, HH:mm. */
-  sendAt: z.string().regex(/^\d{2}:\d{2}$/).default('08:00'),
+  sendAt: z
+    .string()
+    .regex(/^\d{2}:\d{2}$/)
+    .default('08:00'),
   /** Working days before the lead's due date by which coordinators owe their input to the lead. */
   coordinatorLeadWorkingDays: z.number().int().min(0).default(3),
   /** Working days before the focal agency's own due date (to UBND) by which leads owe their report. */
@@ -89,7 +92,9 @@ export const planSchema = z.object({
   issuer: z.string().min(1),
   issuedOn: isoDate.optional(),
   /** The plan's active period. */
-  period: z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, 'period.from must not be after period.to'),
+  period: z
+    .object({ from: isoDate, to: isoDate })
+    .refine((p) => p.from <= p.to, 'period.from must not be after period.to'),
   timezone: z.string().default('Asia/Ho_Chi_Minh'),
   /** Path of the agency directory, relative to the plan file. */
   directory: z.string().min(1),

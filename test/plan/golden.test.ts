@@ -8,7 +8,12 @@ import { directory, reviewed, SHIPPED, source } from './support/fixtures';
  */
 const HAND_FIXES: Record<string, { task: string; field: 'lead' | 'coordinators'; draft: string[]; why: string }[]> = {
   'ninh-binh-bien-gioi-bien-2022-2030': [
-    { task: '5', field: 'lead', draft: [], why: 'no agency is named for task 5, nor does any responsibility clearly match it' },
+    {
+      task: '5',
+      field: 'lead',
+      draft: [],
+      why: 'no agency is named for task 5, nor does any responsibility clearly match it',
+    },
     { task: '5', field: 'coordinators', draft: [], why: 'chosen with the lead' },
   ],
 };
@@ -91,8 +96,16 @@ describe('what the sources say, checked by hand against the texts', () => {
 
   it.each([
     ['2.4.1', ['Văn phòng Ủy ban nhân dân tỉnh'], { type: 'ongoing' }],
-    ['3.1', ['Sở Thông tin và Truyền thông', 'Ủy ban nhân dân các huyện, thành phố'], { type: 'range', fromYear: 2024, toYear: 2025 }],
-    ['6.1', ['Báo Đắk Nông', 'Đài Phát thanh và Truyền hình Đắk Nông', 'Tạp chí Nâm Nung', 'Cổng Thông tin điện tử tỉnh'], { type: 'ongoing' }],
+    [
+      '3.1',
+      ['Sở Thông tin và Truyền thông', 'Ủy ban nhân dân các huyện, thành phố'],
+      { type: 'range', fromYear: 2024, toYear: 2025 },
+    ],
+    [
+      '6.1',
+      ['Báo Đắk Nông', 'Đài Phát thanh và Truyền hình Đắk Nông', 'Tạp chí Nâm Nung', 'Cổng Thông tin điện tử tỉnh'],
+      { type: 'ongoing' },
+    ],
     ['6.3', ['Bộ Chỉ huy Bộ đội Biên phòng tỉnh', 'Sở Thông tin và Truyền thông'], { type: 'every', unit: 'year' }],
     ['8.4', ['Sở Văn hóa, Thể thao và Du lịch'], { type: 'year', year: 2025 }],
   ])('Đắk Nông task %s has leads %j and timeframe %j', (id, lead, rule) => {
@@ -100,7 +113,7 @@ describe('what the sources say, checked by hand against the texts', () => {
     expect(task(dakNong, id)?.timeframe.rule).toEqual(rule);
   });
 
-  it('reads Đắk Nông\'s report dates and the first-quarter deliverable', () => {
+  it("reads Đắk Nông's report dates and the first-quarter deliverable", () => {
     expect(dakNong.number).toBe('678/KH-UBND');
     expect(dakNong.issuedOn).toBe('2024-10-23');
     expect(deadlines(dakNong).map((d) => [d.reportKind ?? d.kind, d.rule])).toEqual([
@@ -110,8 +123,20 @@ describe('what the sources say, checked by hand against the texts', () => {
     ]);
   });
 
-  it('reads Thái Bình\'s lettered tasks and its one-off deadline of 10/4/2019', () => {
-    expect(thaiBinh.tasks.map((t) => t.id)).toEqual(['1.a', '1.b', '3', '4.a', '4.b', '4.c', '4.d', '4.đ', '4.e', '4.f', '4.g']);
+  it("reads Thái Bình's lettered tasks and its one-off deadline of 10/4/2019", () => {
+    expect(thaiBinh.tasks.map((t) => t.id)).toEqual([
+      '1.a',
+      '1.b',
+      '3',
+      '4.a',
+      '4.b',
+      '4.c',
+      '4.d',
+      '4.đ',
+      '4.e',
+      '4.f',
+      '4.g',
+    ]);
     expect(task(thaiBinh, '1.a')?.timeframe.rule).toEqual({ type: 'month', year: 2019, month: 6 });
     expect(task(thaiBinh, '3')?.timeframe.rule).toEqual({ type: 'month', year: 2019, month: 7 });
     expect(deadlines(thaiBinh)).toEqual([
@@ -119,11 +144,15 @@ describe('what the sources say, checked by hand against the texts', () => {
     ]);
   });
 
-  it('links Ninh Bình\'s responsibilities to its tasks and reads the yearly report date', () => {
+  it("links Ninh Bình's responsibilities to its tasks and reads the yearly report date", () => {
     expect(task(ninhBinh, '1')?.lead).toEqual(['Sở Thông tin và Truyền thông']);
     expect(task(ninhBinh, '2')?.lead).toEqual(['Sở Thông tin và Truyền thông', 'Bộ Chỉ huy Bộ đội Biên phòng tỉnh']);
     expect(task(ninhBinh, '4')?.lead).toEqual(['Sở Thông tin và Truyền thông']);
-    expect(deadlines(ninhBinh)[0]).toMatchObject({ reportKind: 'annual', rule: { type: 'annual', month: 11, day: 15 }, owedBy: 'all' });
+    expect(deadlines(ninhBinh)[0]).toMatchObject({
+      reportKind: 'annual',
+      rule: { type: 'annual', month: 11, day: 15 },
+      owedBy: 'all',
+    });
     expect(ninhBinh.period).toEqual({ from: '2022-01-01', to: '2030-12-31' });
   });
 });

@@ -10,11 +10,14 @@ const variants: [string, (text: string) => string][] = [
   ['with Windows line endings', (t) => t.replace(/\r?\n/g, '\r\n')],
   ['in decomposed Unicode (NFD)', (t) => t.normalize('NFD')],
   ['with extra blank lines', extraBlankLines],
-  ['re-wrapped at 40, NFD, CRLF and markdown bold headings', (t) =>
-    rewrap(t, 40)
-      .replace(/^([IVX]+\. .*)$/gm, '**$1**')
-      .normalize('NFD')
-      .replace(/\n/g, '\r\n')],
+  [
+    're-wrapped at 40, NFD, CRLF and markdown bold headings',
+    (t) =>
+      rewrap(t, 40)
+        .replace(/^([IVX]+\. .*)$/gm, '**$1**')
+        .normalize('NFD')
+        .replace(/\n/g, '\r\n'),
+  ],
 ];
 
 describe.each(SHIPPED)('the $id source', ({ id, province }) => {

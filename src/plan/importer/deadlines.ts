@@ -21,14 +21,26 @@ const DATE = String.raw`\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*\d{4}`;
 const PERIOD = String.raw`quý\s+[IVX\d]+\s*(?:\/|năm)\s*\d{4}|tháng\s+\d{1,2}\s*(?:\/|năm)\s*\d{4}|ngày\s+${DATE}|${DATE}|6 tháng (?:đầu|cuối) năm \d{4}|năm \d{4}`;
 
 /** "trước ngày 15/5 đối với báo cáo 6 tháng" (several per sentence). */
-const FOR_REPORT = new RegExp(String.raw`trước ngày\s+(${DAY}(?:\s*\/\s*\d{4})?)(?:\s+(?:hằng|hàng) năm)?\s+đối với\s+(báo cáo[^;.,()]*)`, 'giu');
+const FOR_REPORT = new RegExp(
+  String.raw`trước ngày\s+(${DAY}(?:\s*\/\s*\d{4})?)(?:\s+(?:hằng|hàng) năm)?\s+đối với\s+(báo cáo[^;.,()]*)`,
+  'giu',
+);
 /** "báo cáo 6 tháng trước ngày 15/6" */
-const REPORT_BEFORE = new RegExp(String.raw`(báo cáo\s+(?:6 tháng|sáu tháng|năm|quý|tháng|hằng năm|hàng năm))[^.;]{0,40}?trước ngày\s+(${DAY})(?:\s+(?:hằng|hàng) năm)?`, 'giu');
+const REPORT_BEFORE = new RegExp(
+  String.raw`(báo cáo\s+(?:6 tháng|sáu tháng|năm|quý|tháng|hằng năm|hàng năm))[^.;]{0,40}?trước ngày\s+(${DAY})(?:\s+(?:hằng|hàng) năm)?`,
+  'giu',
+);
 /** "định kỳ báo cáo kết quả về UBND tỉnh trước ngày 15/11 hằng năm" */
-const YEARLY = new RegExp(String.raw`((?:định kỳ\s+)?(?:báo cáo|gửi báo cáo)[^.;]*?)trước ngày\s+(${DAY})\s+(?:hằng|hàng) năm`, 'giu');
+const YEARLY = new RegExp(
+  String.raw`((?:định kỳ\s+)?(?:báo cáo|gửi báo cáo)[^.;]*?)trước ngày\s+(${DAY})\s+(?:hằng|hàng) năm`,
+  'giu',
+);
 const AD_HOC = /báo cáo đột xuất(?:\s*\(?theo yêu cầu\)?)?/giu;
 /** "(hoàn thành trong quý I/2025)", "hoàn thành trước ngày 30/6/2025" after "xây dựng …". */
-const COMPLETE = new RegExp(String.raw`\(?\s*((?:hoàn thành|thực hiện xong)\s+(?:trong|trước|chậm nhất(?: trong| trước)?|vào)\s+(?:ngày\s+)?(${PERIOD}))\s*\)?`, 'giu');
+const COMPLETE = new RegExp(
+  String.raw`\(?\s*((?:hoàn thành|thực hiện xong)\s+(?:trong|trước|chậm nhất(?: trong| trước)?|vào)\s+(?:ngày\s+)?(${PERIOD}))\s*\)?`,
+  'giu',
+);
 /** "gửi … trước ngày 10/4/2019" */
 const SEND_BY = new RegExp(String.raw`\bgửi\s+[^.;]*?(trước ngày\s+(${DATE}))`, 'giu');
 
@@ -53,7 +65,11 @@ export function extractDeadlines(
       return parseExpression(expression);
     } catch (err) {
       if (!(err instanceof ExpressionError) && (err as Error).name !== 'ExpressionError') throw err;
-      opts.review.push({ line, field: opts.field, message: `could not read the date "${expression}": ${(err as Error).message}` });
+      opts.review.push({
+        line,
+        field: opts.field,
+        message: `could not read the date "${expression}": ${(err as Error).message}`,
+      });
       return undefined;
     }
   };
@@ -84,7 +100,13 @@ export function extractDeadlines(
   for (const m of text.matchAll(REPORT_BEFORE)) {
     const start = m.index ?? 0;
     if (!free(start, start + m[0].length)) continue;
-    report(start, start + m[0].length, m[0].trim(), parseReportKind(m[1]), rule(`trước ngày ${m[2]}`, lineAt(span, start)));
+    report(
+      start,
+      start + m[0].length,
+      m[0].trim(),
+      parseReportKind(m[1]),
+      rule(`trước ngày ${m[2]}`, lineAt(span, start)),
+    );
   }
   for (const m of text.matchAll(YEARLY)) {
     const start = m.index ?? 0;
@@ -97,13 +119,26 @@ export function extractDeadlines(
     report(start, start + m[0].length, m[0].trim(), 'ad-hoc', { type: 'on-request' });
   }
 
-  const deliverable = (start: number, end: number, phrase: string, expression: string, subject: string, owedBy: string[]) => {
+  const deliverable = (
+    start: number,
+    end: number,
+    phrase: string,
+    expression: string,
+    subject: string,
+    owedBy: string[],
+  ) => {
     used.push([start, end]);
     const line = lineAt(span, start);
     const r = rule(expression, line);
     if (!r) return;
     const slug =
-      r.type === 'date' ? r.date : r.type === 'quarter' ? `${r.year}-q${r.quarter}` : r.type === 'month' ? `${r.year}-${String(r.month).padStart(2, '0')}` : 'once';
+      r.type === 'date'
+        ? r.date
+        : r.type === 'quarter'
+          ? `${r.year}-q${r.quarter}`
+          : r.type === 'month'
+            ? `${r.year}-${String(r.month).padStart(2, '0')}`
+            : 'once';
     deadlines.push({
       id: `deliverable-${slug}`,
       text: phrase,
@@ -113,7 +148,12 @@ export function extractDeadlines(
       owedBy: owedBy.length > 0 ? owedBy : 'all',
       line,
     });
-    if (!subject) opts.review.push({ line, field: opts.field, message: `what is owed by "${phrase}" could not be read; set the subject` });
+    if (!subject)
+      opts.review.push({
+        line,
+        field: opts.field,
+        message: `what is owed by "${phrase}" could not be read; set the subject`,
+      });
   };
 
   for (const m of text.matchAll(COMPLETE)) {
@@ -122,19 +162,29 @@ export function extractDeadlines(
     const clauseStart = Math.max(0, ...[...text.slice(0, start).matchAll(/[.;]/g)].map((x) => (x.index ?? 0) + 1));
     const clause = text.slice(clauseStart, start);
     const verb = [...clause.matchAll(/(?<![\p{L}])(xây dựng|ban hành|gửi|lập|hoàn thiện|phê duyệt)\s+/giu)].pop();
-    const subject = verb ? clause.slice((verb.index ?? 0) + verb[0].length).replace(/[\s,;(]+$/u, '').trim() : '';
+    const subject = verb
+      ? clause
+          .slice((verb.index ?? 0) + verb[0].length)
+          .replace(/[\s,;(]+$/u, '')
+          .trim()
+      : '';
     const before = verb ? clause.slice(0, verb.index) : clause;
     const asked = /(?:yêu cầu|đề nghị|giao)\s+/iu.exec(before);
     const ownersText = expandAbbreviations(asked ? before.slice(asked.index + asked[0].length) : before);
     const owners = findMentions(ownersText, opts.extra).map((x) => x.name);
-    deliverable(start, start + m[0].length, m[1].trim(), m[2], subject, owners.length ? owners : opts.owedBy ?? []);
+    deliverable(start, start + m[0].length, m[1].trim(), m[2], subject, owners.length ? owners : (opts.owedBy ?? []));
   }
   for (const m of text.matchAll(SEND_BY)) {
     const start = m.index ?? 0;
     if (!free(start, start + m[0].length)) continue;
-    const sentence = sentences(text).filter((s) => s.start <= start).pop();
+    const sentence = sentences(text)
+      .filter((s) => s.start <= start)
+      .pop();
     const head = sentence ? text.slice(sentence.start, start) : '';
-    const subject = head.replace(/\([^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+    const subject = head
+      .replace(/\([^)]*\)/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const owners = opts.owedBy?.length ? opts.owedBy : subjectAgencies(head, opts.extra);
     deliverable(start, start + m[0].length, m[1].trim(), m[2], subject, owners);
   }

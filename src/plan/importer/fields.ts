@@ -17,7 +17,10 @@ const LABEL =
 function roleOf(label: string): FieldRole {
   const l = label.toLowerCase();
   if (l.includes('chỉ đạo')) return 'guidance';
-  if (l.includes('chủ trì') || l.endsWith('thực hiện') && !l.startsWith('thời') && !l.startsWith('tiến') && !l.startsWith('nội'))
+  if (
+    l.includes('chủ trì') ||
+    (l.endsWith('thực hiện') && !l.startsWith('thời') && !l.startsWith('tiến') && !l.startsWith('nội'))
+  )
     return l.includes('phối hợp') ? 'coordinators' : 'lead';
   if (l.includes('phối hợp')) return 'coordinators';
   if (l.startsWith('thời') || l.startsWith('tiến')) return 'timeframe';
@@ -29,6 +32,12 @@ function startsField(text: string, index: number): boolean {
   if (!/^\p{Lu}/u.test(text.slice(index))) return false;
   const before = text.slice(0, index).trimEnd();
   return before === '' || /[.;:)]$/u.test(before) || /(?:^|\s)[-–•+]$/u.test(before);
+}
+
+/** Offset of the first capitalized field label in a text, wherever it stands; -1 when there is none. */
+export function firstLabel(text: string): number {
+  for (const m of text.matchAll(LABEL)) if (/^\p{Lu}/u.test(m[0])) return m.index ?? 0;
+  return -1;
 }
 
 /** True when the text opens with a field label ("Cơ quan chủ trì:", "Thời gian thực hiện:"). */
@@ -45,7 +54,8 @@ export function parseFields(span: Span): { fields: Field[]; free: Span[] } {
   }
   const fields: Field[] = [];
   const free: Span[] = [];
-  const bulletBefore = (i: number) => /(?:^|\s)[-–•+]\s*$/u.test(span.text.slice(0, i)) ? span.text.slice(0, i).lastIndexOf('-') : i;
+  const bulletBefore = (i: number) =>
+    /(?:^|\s)[-–•+]\s*$/u.test(span.text.slice(0, i)) ? span.text.slice(0, i).lastIndexOf('-') : i;
   const firstStart = hits.length > 0 ? bulletBefore(hits[0].index) : span.text.length;
   if (firstStart > 0) free.push(slice(span, 0, firstStart));
   hits.forEach((hit, i) => {

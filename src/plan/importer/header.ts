@@ -25,7 +25,9 @@ export function parseHeader(header: Span | undefined, fullText: string): Header 
   if (number && number[1].includes('/')) out.number = { value: number[1].replace(/\s+/g, ''), line: at(number.index) };
 
   const dated =
-    /(\p{Lu}[\p{L}'’]*(?:\s\p{Lu}[\p{L}'’]*)*)\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/u.exec(before) ??
+    /(\p{Lu}[\p{L}'’]*(?:\s\p{Lu}[\p{L}'’]*)*)\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/u.exec(
+      before,
+    ) ??
     /(\p{Lu}[\p{L}'’]*(?:\s\p{Lu}[\p{L}'’]*)*)\s*,\s*ngày\s+(\d{1,2})\s*\/\s*(\d{1,2})\s*\/\s*(\d{4})/u.exec(before);
   if (dated) {
     const [day, month, year] = [Number(dated[2]), Number(dated[3]), Number(dated[4])];
@@ -36,7 +38,10 @@ export function parseHeader(header: Span | undefined, fullText: string): Header 
     }
   }
 
-  const issuer = /(?:ỦY|UỶ|Ủy|Uỷ)\s+(?:BAN|ban)\s+(?:NHÂN|nhân)\s+(?:DÂN|dân)\s+(TỈNH|THÀNH PHỐ)\s+((?:[\p{Lu}'’]+(?:\s|$))+)/u.exec(before);
+  const issuer =
+    /(?:ỦY|UỶ|Ủy|Uỷ)\s+(?:BAN|ban)\s+(?:NHÂN|nhân)\s+(?:DÂN|dân)\s+(TỈNH|THÀNH PHỐ)\s+((?:[\p{Lu}'’]+(?:\s|$))+)/u.exec(
+      before,
+    );
   if (issuer) {
     const words = issuer[2].trim().split(/\s+/);
     // The next all-caps words belong to the motto ("CỘNG HÒA …"), not to the province.
@@ -56,7 +61,9 @@ export function parseHeader(header: Span | undefined, fullText: string): Header 
     if (caps !== 0) {
       title = words.slice(0, caps < 0 ? words.length : caps).join(' ');
     } else {
-      const end = /\s(?=(?:Căn cứ|Thực hiện|Triển khai thực hiện|Nhằm|Để|Trên cơ sở|Theo đề nghị|Xét đề nghị)\s)/u.exec(after);
+      const end = /\s(?=(?:Căn cứ|Thực hiện|Triển khai thực hiện|Nhằm|Để|Trên cơ sở|Theo đề nghị|Xét đề nghị)\s)/u.exec(
+        after,
+      );
       title = end ? after.slice(0, end.index) : after;
     }
     title = cleanTitle(title);

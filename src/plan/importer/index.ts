@@ -54,9 +54,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   const lines = normalizeSource(text);
   const roots = buildTree(segment(lines));
   const fullText = lines.map((l) => l.text).join(' ');
-  const extra = opts.directory
-    ? opts.directory.agencies.flatMap((a) => [a.name, ...a.aliases, ...a.formerNames])
-    : [];
+  const extra = opts.directory ? opts.directory.agencies.flatMap((a) => [a.name, ...a.aliases, ...a.formerNames]) : [];
 
   const headerNode = roots.find((n) => n.block.kind === 'header');
   const header = parseHeader(headerNode?.block.span, fullText);
@@ -128,7 +126,11 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
           const items = valueText.split(/(?:^|\s)[-–]\s+(?=\p{Lu})/u).filter((s) => s.trim());
           valueText = items.map((item) => item.slice(item.lastIndexOf(':') + 1)).join('; ');
           content.push(items.map((item) => `- ${item.trim()}`).join('\n'));
-          notes.push({ field: 'lead', line: field.line, message: 'leads are given per activity; all were made leads of the task' });
+          notes.push({
+            field: 'lead',
+            line: field.line,
+            message: 'leads are given per activity; all were made leads of the task',
+          });
         }
         const { names, prose } = agenciesFromValue(valueText, extra);
         for (const name of names) if (!target.includes(name)) target.push(name);
@@ -139,7 +141,11 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
             message: `agencies read from prose "${field.value.text.slice(0, 80)}": check`,
           });
         if (field.role === 'guidance')
-          notes.push({ field: 'coordinators', line: field.line, message: `"${field.label}" agencies recorded as coordinators` });
+          notes.push({
+            field: 'coordinators',
+            line: field.line,
+            message: `"${field.label}" agencies recorded as coordinators`,
+          });
       }
     }
     const body = content.join('\n').trim();
@@ -162,7 +168,11 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
           const owed = found.deadlines.filter((d) => d.kind === 'deliverable');
           if (owed.length > 0) {
             deadlines.push(...owed);
-            review.push({ line, field: 'deadlines', message: `section ${id} ("${title}") read as a plan-wide deliverable, not a task` });
+            review.push({
+              line,
+              field: 'deadlines',
+              message: `section ${id} ("${title}") read as a plan-wide deliverable, not a task`,
+            });
             return undefined;
           }
           lead.push(...subject);
@@ -187,11 +197,20 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       line,
     };
     tasks.push(task);
-    for (const note of notes) review.push({ line: note.line, field: taskField(task, note.field), message: note.message });
+    for (const note of notes)
+      review.push({ line: note.line, field: taskField(task, note.field), message: note.message });
     if (!timeframe)
-      review.push({ line, field: taskField(task, 'timeframe'), message: 'no timeframe in the text; set to "Thường xuyên" (ongoing): check' });
+      review.push({
+        line,
+        field: taskField(task, 'timeframe'),
+        message: 'no timeframe in the text; set to "Thường xuyên" (ongoing): check',
+      });
     else if (!timeframe.rule)
-      review.push({ line: timeframe.line, field: taskField(task, 'timeframe'), message: 'timeframe not understood; set to ongoing: fix it' });
+      review.push({
+        line: timeframe.line,
+        field: taskField(task, 'timeframe'),
+        message: 'timeframe not understood; set to ongoing: fix it',
+      });
     return task;
   };
 
@@ -212,7 +231,12 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       for (const letter of letters) walk(letter, block.label);
       return;
     }
-    buildTask(block.label, block.span, letters.map((l) => l.block.span), block.line);
+    buildTask(
+      block.label,
+      block.span,
+      letters.map((l) => l.block.span),
+      block.line,
+    );
   };
   for (const node of taskNodes) walk(node, '');
 
@@ -221,7 +245,8 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   const closing = roots.find((n) => n.block.kind === 'closing');
   const obligationSpans: { span: Span; field: string }[] = [];
   if (closing) obligationSpans.push({ span: closing.block.span, field: 'deadlines' });
-  if (orgSection) for (const child of orgSection.children) obligationSpans.push({ span: child.block.span, field: 'deadlines' });
+  if (orgSection)
+    for (const child of orgSection.children) obligationSpans.push({ span: child.block.span, field: 'deadlines' });
   for (const { span, field } of obligationSpans) {
     const found = extractDeadlines(span, { extra, review, field });
     deadlines.push(...found.deadlines);
@@ -258,15 +283,23 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
         message: `lead linked from "TỔ CHỨC THỰC HIỆN" item ${[...from].join(', ')} by matching words: check`,
       });
     if (task.lead.length === 0)
-      review.push({ line: task.line, field: taskField(task, 'lead'), message: 'no lead agency (chủ trì) found in the text: set it' });
+      review.push({
+        line: task.line,
+        field: taskField(task, 'lead'),
+        message: 'no lead agency (chủ trì) found in the text: set it',
+      });
   }
   for (const r of unlinked) {
+    if (duties.some((d) => r.text.includes(d.text) || d.text.includes(r.text))) continue;
     const who = r.agencies.length && !r.named ? `${r.agencies.join(', ')}: ` : '';
     duties.push({ text: `${who}${r.text}`, agencies: [...r.agencies], line: r.line });
   }
 
   // Plan-level facts.
-  const everything = [closing?.block.span.text ?? '', ...(orgSection?.children.map((c) => c.block.span.text) ?? [])].join(' ');
+  const everything = [
+    closing?.block.span.text ?? '',
+    ...(orgSection?.children.map((c) => c.block.span.text) ?? []),
+  ].join(' ');
   let focal: string | undefined;
   let focalGuessed = false;
   const via = /\((?:qua|thông qua)\s+([^)]+)\)/iu.exec(everything);
@@ -283,24 +316,44 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   if (!period) {
     const y = year ?? /\b(20\d{2}|19\d{2})\b/.exec(fullText)?.[1] ?? '';
     period = { from: `${y}-01-01`, to: `${y}-12-31` };
-    review.push({ line: header.title?.line ?? 1, field: 'period', message: `no period in the title; guessed ${y}: check` });
+    review.push({
+      line: header.title?.line ?? 1,
+      field: 'period',
+      message: `no period in the title; guessed ${y}: check`,
+    });
   }
   const province = header.province?.value ?? '';
-  if (!header.number) review.push({ line: 1, field: 'number', message: 'no document number (Số: …/KH-UBND) in the text' });
-  if (!header.issuedOn) review.push({ line: 1, field: 'issuedOn', message: 'no place and date ("…, ngày … tháng … năm …") in the text' });
+  if (!header.number)
+    review.push({ line: 1, field: 'number', message: 'no document number (Số: …/KH-UBND) in the text' });
+  if (!header.issuedOn)
+    review.push({ line: 1, field: 'issuedOn', message: 'no place and date ("…, ngày … tháng … năm …") in the text' });
   if (!header.issuer)
     review.push({
       line: 1,
       field: 'issuer',
-      message: province ? `issuer not in the text; guessed from the province "${province}"` : 'issuer not in the text: set it',
+      message: province
+        ? `issuer not in the text; guessed from the province "${province}"`
+        : 'issuer not in the text: set it',
     });
   if (header.title?.fromCapitals)
-    review.push({ line: header.title.line, field: 'title', message: 'title converted from capitals: check proper names' });
+    review.push({
+      line: header.title.line,
+      field: 'title',
+      message: 'title converted from capitals: check proper names',
+    });
   if (!header.title) review.push({ line: 1, field: 'title', message: 'no title after "KẾ HOẠCH": set it' });
   if (focalGuessed)
-    review.push({ line: 1, field: 'focalAgency', message: `focal agency (cơ quan đầu mối) guessed as "${focal ?? ''}": check` });
+    review.push({
+      line: 1,
+      field: 'focalAgency',
+      message: `focal agency (cơ quan đầu mối) guessed as "${focal ?? ''}": check`,
+    });
   if (!reports)
-    review.push({ line: closing?.block.line ?? 1, field: 'reportsTo', message: 'who receives the reports is not said; assumed "Ủy ban nhân dân tỉnh"' });
+    review.push({
+      line: closing?.block.line ?? 1,
+      field: 'reportsTo',
+      message: 'who receives the reports is not said; assumed "Ủy ban nhân dân tỉnh"',
+    });
 
   const ids = new Set<string>();
   const uniqueDeadlines = deadlines.map((d) => {
@@ -310,10 +363,17 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     return { ...d, id };
   });
   duties.forEach((duty) =>
-    review.push({ line: duty.line, field: 'duties', message: `duty without a date, not scheduled: "${duty.text.slice(0, 100)}"` }),
+    review.push({
+      line: duty.line,
+      field: 'duties',
+      message: `duty without a date, not scheduled: "${duty.text.slice(0, 100)}"`,
+    }),
   );
 
-  const baseName = opts.fileName?.split(/[\\/]/).pop()?.replace(/\.[^.]+$/, '');
+  const baseName = opts.fileName
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\.[^.]+$/, '');
   const id = baseName ? slugify(baseName) : slugify(`${province} ${period.from.slice(0, 4)} ${period.to.slice(0, 4)}`);
   if (!baseName) review.push({ line: 1, field: 'id', message: `plan id "${id}" made up from the province and years` });
 
@@ -348,7 +408,11 @@ function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: ReviewI
     const canonical = resolver.canonical(name);
     if (canonical) return canonical;
     const hint = resolver.resolve(name).suggestions;
-    review.push({ line, field, message: `agency "${name}" is not in the directory${hint.length ? ` (did you mean "${hint[0]}"?)` : ''}` });
+    review.push({
+      line,
+      field,
+      message: `agency "${name}" is not in the directory${hint.length ? ` (did you mean "${hint[0]}"?)` : ''}`,
+    });
     return name;
   };
   plan.tasks.forEach((task, i) => {

@@ -29,7 +29,8 @@ function knownNames(extra: string[]): Known[] {
     if (bare !== name && bare.split(' ').length >= 3 && !/^(?:Ủy ban nhân dân|Hội đồng nhân dân|Văn phòng)/u.test(bare))
       entries.push([bare, normalizeAgencyName(name)]);
   }
-  for (const group of COMMON_GROUPS) for (const written of [group.name, ...group.aliases]) entries.push([written, group.name]);
+  for (const group of COMMON_GROUPS)
+    for (const written of [group.name, ...group.aliases]) entries.push([written, group.name]);
   return entries
     .map(([written, name]) => ({ words: agencyKey(written).split(' '), name }))
     .sort((a, b) => b.words.length - a.words.length);
@@ -67,7 +68,11 @@ export function findMentions(text: string, extra: string[] = []): Mention[] {
     const end = start + m[0].length;
     if (mentions.some((x) => x.start < end && start < x.end)) continue;
     if (m[0].split(' ').length < 2) continue;
-    mentions.push({ name: normalizeAgencyName(m[0].replace(/ (?:và|tỉnh)$/u, (t) => (t === ' tỉnh' ? t : ''))), start, end });
+    mentions.push({
+      name: normalizeAgencyName(m[0].replace(/ (?:và|tỉnh)$/u, (t) => (t === ' tỉnh' ? t : ''))),
+      start,
+      end,
+    });
   }
   return mentions.sort((a, b) => a.start - b.start);
 }

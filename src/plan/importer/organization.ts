@@ -20,7 +20,10 @@ function bulletsOf(span: Span): { text: string; line: number }[] {
   const pieces: { text: string; line: number }[] = [];
   let from = 0;
   for (const cut of [...cuts, span.text.length]) {
-    const text = span.text.slice(from, cut).replace(/^[\s\-–•+]+/u, '').trim();
+    const text = span.text
+      .slice(from, cut)
+      .replace(/^[\s\-–•+]+/u, '')
+      .trim();
     if (text) pieces.push({ text, line: lineAt(span, from) });
     from = cut;
   }
@@ -52,8 +55,10 @@ export function parseOrganization(section: Node, extra: string[] = []): Responsi
       }
     }
     const childText = node.children.map((c) => c.block.span.text).join(' ');
-    for (const piece of bulletsOf(rest)) out.push({ agencies, text: piece.text, line: piece.line, item: node.block.label, named });
-    if (childText) out.push({ agencies, text: childText, line: node.children[0].block.line, item: node.block.label, named });
+    for (const piece of bulletsOf(rest))
+      out.push({ agencies, text: piece.text, line: piece.line, item: node.block.label, named });
+    if (childText)
+      out.push({ agencies, text: childText, line: node.children[0].block.line, item: node.block.label, named });
   }
   return out;
 }
@@ -88,7 +93,10 @@ export function matchTask(
   const weights = sets.map((set) => Math.sqrt([...set].reduce((sum, b) => sum + idf(b), 0)) || 1);
   const mine = bigrams(responsibility);
   const ranked = sets
-    .map((set, i) => ({ index: tasks[i].index, score: [...mine].reduce((sum, b) => sum + (set.has(b) ? idf(b) : 0), 0) / weights[i] }))
+    .map((set, i) => ({
+      index: tasks[i].index,
+      score: [...mine].reduce((sum, b) => sum + (set.has(b) ? idf(b) : 0), 0) / weights[i],
+    }))
     .sort((a, b) => b.score - a.score);
   const [best, second] = ranked;
   if (best.score < 0.9) return undefined;

@@ -71,9 +71,7 @@ function plausibleNumber(parts: number[], current: number[]): boolean {
     return parts[parts.length - 1] === 1 && parts.slice(0, -1).every((p, i) => p === current[i]);
   if (parts.length > current.length) return false;
   const depth = parts.length;
-  return (
-    parts.slice(0, depth - 1).every((p, i) => p === current[i]) && parts[depth - 1] === current[depth - 1] + 1
-  );
+  return parts.slice(0, depth - 1).every((p, i) => p === current[i]) && parts[depth - 1] === current[depth - 1] + 1;
 }
 
 interface Builder {
@@ -103,7 +101,13 @@ function finish(b: Builder): Block {
     offsets.push(0);
     lines.push(b.line);
   }
-  return { kind: b.kind, label: b.label, parts: b.parts, line: b.line, span: { text, offsets, lines, bullets, breaks } };
+  return {
+    kind: b.kind,
+    label: b.label,
+    parts: b.parts,
+    line: b.line,
+    span: { text, offsets, lines, bullets, breaks },
+  };
 }
 
 /**
@@ -157,9 +161,7 @@ export function segment(lines: SourceLine[]): Block[] {
       const lastWord = previous?.text.split(' ').pop() ?? '';
       const bullet =
         /^[-–•+*]\s+\p{Lu}/u.test(text) &&
-        (line.afterBlank ||
-          ENDS_SENTENCE.test(previous?.text ?? '') ||
-          (inTitle && /^\p{Ll}/u.test(lastWord)));
+        (line.afterBlank || ENDS_SENTENCE.test(previous?.text ?? '') || (inTitle && /^\p{Ll}/u.test(lastWord)));
       const paragraph = line.afterBlank && /^[\p{Lu}“"(-]/u.test(text);
       current.pieces.push({ text, line: line.line, bullet, paragraph });
     }

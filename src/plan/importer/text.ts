@@ -1,3 +1,4 @@
+import { firstLabel } from './fields';
 import { slice, type Span } from './segment';
 
 /** Words that open a sentence of a plan's body; capitalized right after a lowercase word they start one without punctuation. */
@@ -16,6 +17,8 @@ export function splitTitle(span: Span): { title: string; rest: Span } {
     cuts.push((m.index ?? 0) + 1);
     break;
   }
+  const label = firstLabel(text);
+  if (label > 0) cuts.push(label);
   const newSentence = NEW_SENTENCE.exec(text);
   if (newSentence) cuts.push(newSentence.index + 1);
   const cut = cuts.length > 0 ? Math.min(...cuts) : text.length;

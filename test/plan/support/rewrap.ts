@@ -1,5 +1,6 @@
 /** Lines that start a paragraph in a plan text: headings, items, bullets, table cells, blank lines before. */
-const STARTS = /^(?:[IVX]+\.|\d+(?:\.\d+)*\.?(?:\s|$)|[a-zđ]\)|[-–•+]\s+\p{Lu}|Nơi nhận|Trên đây|\||KẾ HOẠCH|Số:|[-]{3,})/u;
+const STARTS =
+  /^(?:[IVX]+\.|\d+(?:\.\d+)*\.?(?:\s|$)|[a-zđ]\)|[-–•+]\s+\p{Lu}|Nơi nhận|Trên đây|\||KẾ HOẠCH|Số:|[-]{3,})/u;
 
 /** Splits a plan text into paragraphs, each with whether a blank line came before it. */
 export function paragraphs(text: string): { text: string; blankBefore: boolean }[] {
