@@ -57,7 +57,7 @@ async function readYaml(file: string): Promise<ParsedYaml> {
     ]);
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text.normalize('NFC'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text.normalize('NFC'), { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new PlanError(
       doc.errors.map((e) => ({
@@ -129,7 +129,10 @@ export async function loadDirectoryFile(file: string): Promise<{ directory: Dire
 export async function loadPlanFile(file: string): Promise<LoadedPlan> {
   const parsed = await readYaml(file);
   const result = planSchema.safeParse(parsed.value);
-  if (!result.success) throw new PlanError(schemaProblems(parsed, result.error.issues));
+  if (!result.success) {
+    const problems = schemaProblems(parsed, result.error.issues);
+    throw new PlanError(dedupe([...problems, ...(await bestEffortChecks(file, parsed))]));
+  }
   const plan = result.data;
   const directoryFile = join(dirname(file), plan.directory);
   let loaded: { directory: Directory; warnings: PlanProblem[] };
@@ -156,6 +159,38 @@ export async function loadPlanFile(file: string): Promise<LoadedPlan> {
     directoryFile: shown(directoryFile),
     warnings: problems,
   };
+}
+
+function dedupe(problems: PlanProblem[]): PlanProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}|${p.path}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Semantic checks on a plan that failed the schema, so that one run reports unknown agencies and duplicate ids
+ * too; fields of the wrong type simply make a check give up.
+ */
+async function bestEffortChecks(file: string, parsed: ParsedYaml): Promise<PlanProblem[]> {
+  const raw = parsed.value as Record<string, unknown>;
+  if (typeof raw.directory !== 'string' || !Array.isArray(raw.tasks)) return [];
+  try {
+    const { directory } = await loadDirectoryFile(join(dirname(file), raw.directory));
+    const lenient = {
+      reportingOfficers: [],
+      deadlines: [],
+      duties: [],
+      ...raw,
+      tasks: (raw.tasks as Record<string, unknown>[]).map((t) => ({ coordinators: [], lead: [], ...t })),
+    } as unknown as Plan;
+    return located(parsed, validatePlan(lenient, directory)).filter((p) => p.severity === 'error');
+  } catch {
+    return [];
+  }
 }
 
 async function planFiles(dir: string): Promise<string[]> {

@@ -30,11 +30,20 @@ describe('normalizeAgencyName', () => {
 
 describe('splitAgencyList', () => {
   it.each([
-    ['Sở Văn hóa, Thể thao và Du lịch, Sở Kế hoạch và Đầu tư', ['Sở Văn hóa, Thể thao và Du lịch', 'Sở Kế hoạch và Đầu tư']],
-    ['Sở Lao động - Thương binh và Xã hội; Ban Dân tộc tỉnh', ['Sở Lao động - Thương binh và Xã hội', 'Ban Dân tộc tỉnh']],
+    [
+      'Sở Văn hóa, Thể thao và Du lịch, Sở Kế hoạch và Đầu tư',
+      ['Sở Văn hóa, Thể thao và Du lịch', 'Sở Kế hoạch và Đầu tư'],
+    ],
+    [
+      'Sở Lao động - Thương binh và Xã hội; Ban Dân tộc tỉnh',
+      ['Sở Lao động - Thương binh và Xã hội', 'Ban Dân tộc tỉnh'],
+    ],
     ['Các Sở, ban, ngành, UBND các huyện, thành phố.', ['các Sở, ban, ngành', 'Ủy ban nhân dân các huyện, thành phố']],
     ['Sở Thông tin và Truyền thông và Sở Tài chính', ['Sở Thông tin và Truyền thông', 'Sở Tài chính']],
-    ['Sở Giáo dục và Đào tạo và các cơ quan, đơn vị có liên quan', ['Sở Giáo dục và Đào tạo', 'các cơ quan, đơn vị có liên quan']],
+    [
+      'Sở Giáo dục và Đào tạo và các cơ quan, đơn vị có liên quan',
+      ['Sở Giáo dục và Đào tạo', 'các cơ quan, đơn vị có liên quan'],
+    ],
     [
       'Trung tâm Xúc tiến đầu tư, Hỗ trợ doanh nghiệp và Quản lý Công viên địa chất Đắk Nông, Sở Công Thương',
       ['Trung tâm Xúc tiến đầu tư, Hỗ trợ doanh nghiệp và Quản lý Công viên địa chất Đắk Nông', 'Sở Công Thương'],
@@ -90,8 +99,18 @@ describe('AgencyResolver on the Đắk Nông directory', () => {
   });
 
   it('expands groups to members, drops duplicates and keeps the order', () => {
-    const names = resolver.expand(['Sở Công Thương', 'các đơn vị lực lượng vũ trang', 'Công an tỉnh', 'Sở Công thương']);
-    expect(names).toEqual(['Sở Công Thương', 'Công an tỉnh', 'Bộ Chỉ huy Quân sự tỉnh', 'Bộ Chỉ huy Bộ đội Biên phòng tỉnh']);
+    const names = resolver.expand([
+      'Sở Công Thương',
+      'các đơn vị lực lượng vũ trang',
+      'Công an tỉnh',
+      'Sở Công thương',
+    ]);
+    expect(names).toEqual([
+      'Sở Công Thương',
+      'Công an tỉnh',
+      'Bộ Chỉ huy Quân sự tỉnh',
+      'Bộ Chỉ huy Bộ đội Biên phòng tỉnh',
+    ]);
   });
 
   it('expands a group that includes other groups', () => {
@@ -113,7 +132,9 @@ describe('AgencyResolver on the Đắk Nông directory', () => {
     const renamed = {
       ...dir,
       agencies: dir.agencies.map((a) =>
-        a.name === 'Sở Thông tin và Truyền thông' ? { ...a, name: 'Sở Khoa học và Công nghệ', formerNames: [a.name] } : a,
+        a.name === 'Sở Thông tin và Truyền thông'
+          ? { ...a, name: 'Sở Khoa học và Công nghệ', formerNames: [a.name] }
+          : a,
       ),
     };
     expect(new AgencyResolver(renamed).resolve('Sở TT&TT').agency?.name).toBe('Sở Khoa học và Công nghệ');

@@ -63,11 +63,26 @@ describe('a plan in a layout the importer has never seen', () => {
   });
 
   it.each<[string, string[], string[], PlanInput['tasks'][number]['timeframe']['rule']]>([
-    ['a', ['Sở Văn hóa, Thể thao và Du lịch'], ['Sở Công Thương', 'Ủy ban nhân dân các huyện, thành phố'], { type: 'date', date: '2025-06-30' }],
+    [
+      'a',
+      ['Sở Văn hóa, Thể thao và Du lịch'],
+      ['Sở Công Thương', 'Ủy ban nhân dân các huyện, thành phố'],
+      { type: 'date', date: '2025-06-30' },
+    ],
     ['b', ['Sở Thông tin và Truyền thông'], ['Công an tỉnh'], { type: 'quarter', year: 2025, quarter: 3 }],
-    ['c', ['Sở Kế hoạch và Đầu tư'], ['Sở Tài chính', 'Sở Lao động - Thương binh và Xã hội'], { type: 'every', unit: 'quarter' }],
+    [
+      'c',
+      ['Sở Kế hoạch và Đầu tư'],
+      ['Sở Tài chính', 'Sở Lao động - Thương binh và Xã hội'],
+      { type: 'every', unit: 'quarter' },
+    ],
     ['d', ['Sở Ngoại vụ'], ['Văn phòng Ủy ban nhân dân tỉnh'], { type: 'month', year: 2025, month: 9 }],
-    ['đ', ['Sở Giáo dục và Đào tạo'], ['Tỉnh đoàn', 'Hội Liên hiệp Phụ nữ tỉnh'], { type: 'month', year: 2025, month: 10 }],
+    [
+      'đ',
+      ['Sở Giáo dục và Đào tạo'],
+      ['Tỉnh đoàn', 'Hội Liên hiệp Phụ nữ tỉnh'],
+      { type: 'month', year: 2025, month: 10 },
+    ],
   ])('task %s: lead %j, coordinators %j, timeframe %j', (id, lead, coordinators, rule) => {
     expect(task(id)).toMatchObject({ lead, coordinators, timeframe: { rule } });
   });
