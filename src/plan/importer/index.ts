@@ -3,15 +3,14 @@ import type { Rule } from '../../deadlines/rule';
 import { AgencyResolver, isVagueReference } from '../agencies';
 import type { Directory, PlanInput } from '../schema';
 import { extractDeadlines, type DraftDeadline, type DraftDuty } from './deadlines';
-import { parseFields } from './fields';
+import { parseFields, startsWithLabel } from './fields';
 import { parseHeader, periodFromTitle } from './header';
 import { agenciesFromValue, proseRoles, subjectAgencies } from './mentions';
 import { normalizeSource } from './normalize';
 import { matchTask, parseOrganization, rolesIn, type Responsibility } from './organization';
 import { ImportError, type ReviewItem } from './review';
-import { buildTree, segment, slice, type Node, type Span } from './segment';
+import { buildTree, segment, type Node, type Span } from './segment';
 import { formatContent, sentences, slugify, splitTitle } from './text';
-import { startsWithLabel } from './fields';
 
 export { ImportError, type ReviewItem } from './review';
 
@@ -424,5 +423,3 @@ function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: ReviewI
     if (d.owedBy !== 'all') d.owedBy = d.owedBy.map((n) => fix(n, `deadlines[${i}].owedBy`, d.line ?? 1));
   });
 }
-
-export { slice };
