@@ -17,19 +17,30 @@ async function readSource(file: string): Promise<string> {
     buffer = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw Object.assign(new Error(`${file}: ${code === 'ENOENT' ? 'không tìm thấy tệp (file not found)' : `không đọc được tệp (${code})`}`), {
-      exit: EXIT_BAD_INPUT,
-    });
+    throw Object.assign(
+      new Error(
+        `${file}: ${code === 'ENOENT' ? 'không tìm thấy tệp (file not found)' : `không đọc được tệp (${code})`}`,
+      ),
+      {
+        exit: EXIT_BAD_INPUT,
+      },
+    );
   }
   const text = buffer.toString('utf8');
   if (buffer.includes(0) || (text.match(/\ufffd/g)?.length ?? 0) > 16)
-    throw Object.assign(new Error(`${file}: tệp nhị phân hoặc không phải UTF-8, cần văn bản kế hoạch (binary file, expected plan text)`), {
-      exit: EXIT_BAD_INPUT,
-    });
+    throw Object.assign(
+      new Error(`${file}: tệp nhị phân hoặc không phải UTF-8, cần văn bản kế hoạch (binary file, expected plan text)`),
+      {
+        exit: EXIT_BAD_INPUT,
+      },
+    );
   return text;
 }
 
-async function importCommand(file: string, options: { output?: string; json?: boolean; directory?: string }): Promise<number> {
+async function importCommand(
+  file: string,
+  options: { output?: string; json?: boolean; directory?: string },
+): Promise<number> {
   const text = await readSource(file);
   let directory: Directory | undefined;
   if (options.directory) directory = (await loadDirectoryFile(options.directory)).directory;
@@ -44,7 +55,9 @@ async function importCommand(file: string, options: { output?: string; json?: bo
   }
   const { review } = result;
   const out = options.output;
-  const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file)).split('\\').join('/');
+  const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file))
+    .split('\\')
+    .join('/');
   const { tasks, deadlines, duties, ...head } = result.plan;
   const plan = { ...head, source, tasks, deadlines, duties };
   for (const item of review) console.error(`${file}:${item.line} ${item.field}: ${item.message}`);
@@ -59,7 +72,8 @@ async function importCommand(file: string, options: { output?: string; json?: bo
     if (out) await writeFile(out, yaml, 'utf8');
     else process.stdout.write(yaml);
   }
-  if (out && !options.json) console.error(`Đã ghi bản nháp: ${out} (${plan.tasks.length} nhiệm vụ, ${review.length} mục cần rà soát)`);
+  if (out && !options.json)
+    console.error(`Đã ghi bản nháp: ${out} (${plan.tasks.length} nhiệm vụ, ${review.length} mục cần rà soát)`);
   return 0;
 }
 
