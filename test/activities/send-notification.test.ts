@@ -245,3 +245,67 @@ describe('sendNotification while the SMTP server is down', () => {
     }
   });
 });
+
+describe('sendNotification after an attempt that stopped mid-send', () => {
+  let dir: string;
+  let sink: SmtpSink;
+  let store: Store;
+  let mailer: Mailer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dondoc-stale-'));
+    sink = await startSmtpSink();
+    store = await openStore({ sqlitePath: join(dir, 'dondoc.db') });
+    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'dondoc@daknong.example', local: true });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await sink?.stop();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const claimWithoutFinishing = (key: string) =>
+    store.claimSend({
+      key,
+      messageId: messageIdForKey(key),
+      kind: 'reminder',
+      planId: testPlan.id,
+      recipients: [],
+      subjectLine: '',
+      leaseMs: 60_000,
+    });
+
+  it('leaves a send that another attempt is still making alone, failing retryably', async () => {
+    const activities = createNotificationActivities({
+      store,
+      mailer,
+      plans: catalogOf({ plan: testPlan, directory: testDirectory }),
+      sendLeaseMs: 60_000,
+    });
+    await claimWithoutFinishing('live-claim');
+    const { run } = quietActivityEnv();
+    const error = await run(activities.sendNotification, reminder({ key: 'live-claim' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringMatching(/being sent by another attempt/) });
+    expect((error as { nonRetryable?: boolean }).nonRetryable).toBeFalsy();
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it('sends again, with the same Message-ID and a warning, once the stopped attempt’s lease has run out', async () => {
+    const activities = createNotificationActivities({
+      store,
+      mailer,
+      plans: catalogOf({ plan: testPlan, directory: testDirectory }),
+      sendLeaseMs: 1,
+    });
+    await claimWithoutFinishing('stale-claim');
+    await new Promise((r) => setTimeout(r, 10));
+    const { run, logs } = quietActivityEnv();
+    const result = await run(activities.sendNotification, reminder({ key: 'stale-claim' }));
+    expect(result).toMatchObject({ duplicate: false, messageId: messageIdForKey('stale-claim') });
+    expect(sink.received.map((m) => m.parsed.messageId)).toEqual([messageIdForKey('stale-claim')]);
+    expect(logs.map((l) => l.message)).toContain(
+      'previous attempt stopped while sending; sending again with the same Message-ID',
+    );
+  });
+});
