@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Party } from '../deadlines/occurrence';
 import type { Plan } from '../plan/schema';
 import { localDate } from './email/dates';
-import { deliverOnce, type SendHooks } from './email/deliver';
+import { alreadySent, deliverOnce, type SendHooks } from './email/deliver';
 import { automatedHeaders } from './email/headers';
 import { periodLabelFromId } from './email/period-label';
 import { renderNotification, topicRef, planRef, type NotificationContext, type Topic } from './email/templates';
@@ -104,6 +104,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         'InvalidRequest',
       );
     }
+    // A retry of a delivered message needs neither the plan nor rendering.
+    const sent = await deps.store.getSend(request.key);
+    if (sent?.status === 'sent') return alreadySent(sent);
     const { plan, directory } = await lookupPlan(deps.plans, request.planId);
     const topic = topicOf(plan, request.subject);
     const to = recipientAddresses(directory, request.to, request.recipientOverrides);

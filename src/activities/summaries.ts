@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { deliverOnce, type DeliveryDeps } from './email/deliver';
+import { alreadySent, deliverOnce, type DeliveryDeps } from './email/deliver';
 import type { MailAttachment } from './email/transport';
 import { automatedHeaders } from './email/headers';
 import { lookupPlan } from './plan-lookup';
@@ -31,14 +31,7 @@ export function createSummaryActivities(deps: {
     async sendSummary(input: { planId: string; period: SummaryPeriod }) {
       const key = summaryKey(input.planId, input.period.id);
       const already = await store.getSend(key);
-      if (already?.status === 'sent') {
-        return {
-          messageId: already.messageId,
-          recipients: already.recipients,
-          sentAt: already.firstSentAt ?? already.updatedAt,
-          duplicate: true,
-        };
-      }
+      if (already?.status === 'sent') return alreadySent(already);
       const { plan, directory } = await lookupPlan(deps.plans, input.planId);
       const reports = await store.listReports({ planId: plan.id, occurrenceId: input.period.id });
       const summary = buildSummary({ plan, directory, period: input.period, reports, now: deps.clock() });

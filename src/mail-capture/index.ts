@@ -46,6 +46,8 @@ export async function startMailCapture(options: MailCaptureOptions): Promise<Mai
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // The client is always loopback: no reverse DNS lookup per connection (up to 1.5 s without a resolver).
+    disableReverseLookup: true,
     size: options.maxMessageBytes ?? 50 * 1024 * 1024,
     logger: false,
     banner: 'dondoc mail capture',

@@ -45,6 +45,12 @@ function toResult(entry: SendLogEntry, duplicate: boolean): SendResult {
   };
 }
 
+/** The answer for a key the send log already has as sent: nothing is sent again. */
+export function alreadySent(entry: SendLogEntry): SendResult {
+  log.info('email already sent; not sending again', { key: entry.key, messageId: entry.messageId });
+  return toResult(entry, true);
+}
+
 async function recordSent(store: Store, key: string): Promise<SendLogEntry> {
   // The mail is out: try hard to remember it, since forgetting means the retry sends it again.
   let lastError: unknown;
@@ -76,10 +82,7 @@ export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest):
   const { store, mailer } = deps;
   const messageId = messageIdForKey(request.key);
   const existing = await store.getSend(request.key);
-  if (existing?.status === 'sent') {
-    log.info('email already sent; not sending again', { key: request.key, messageId });
-    return toResult(existing, true);
-  }
+  if (existing?.status === 'sent') return alreadySent(existing);
   const claim = await store.claimSend({
     key: request.key,
     messageId,
@@ -89,7 +92,7 @@ export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest):
     subjectLine: request.mail.subject,
     leaseMs: deps.leaseMs ?? 120_000,
   });
-  if (claim.outcome === 'already-sent') return toResult(claim.entry, true);
+  if (claim.outcome === 'already-sent') return alreadySent(claim.entry);
   if (claim.outcome === 'in-progress') {
     throw new Error(
       `email ${request.key} is being sent by another attempt (claimed at ${claim.entry.claimedAt}); will retry`,

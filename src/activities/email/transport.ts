@@ -80,6 +80,9 @@ export function createMailer(config: MailerConfig): Mailer {
   }
   const transport = nodemailer.createTransport({
     url: config.smtpUrl,
+    // Reused connections: a burst of reminders does not pay the TCP/TLS/EHLO handshake per message.
+    pool: true,
+    maxConnections: 3,
     // Bounded waits: a hung server fails the attempt and Temporal retries it, instead of blocking the activity.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
