@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerPlan } from './plan';
 import { registerCalendar } from './calendar';
+import { registerMail } from './mail';
 import { registerWhen } from './when';
 
 /** The `dondoc` command line; each area registers its own commands. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerWhen(program);
   registerPlan(program);
   registerCalendar(program);
+  registerMail(program);
   return program;
 }
 

@@ -1,22 +1,26 @@
 import { DateTime } from 'luxon';
+import {
+  daysBetween as calendarDaysBetween,
+  parseIsoDate,
+  weekdayName as calendarWeekdayName,
+} from '../../deadlines/dates';
 
-const weekdays = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
-
-function parseDate(isoDate: string): DateTime {
-  const date = DateTime.fromISO(isoDate, { zone: 'UTC' });
-  if (!date.isValid) throw new Error(`expected a date YYYY-MM-DD, got "${isoDate}"`);
+function parts(isoDate: string): { year: number; month: number; day: number } {
+  const date = parseIsoDate(isoDate);
+  if (!date) throw new Error(`expected a date YYYY-MM-DD, got "${isoDate}"`);
   return date;
 }
 
-/** "15/5/2025" from `2025-05-15`, as Vietnamese documents write dates. */
+/** "15/5/2025" from `2025-05-15`: the unpadded form of the issue's email examples (documents pad: 15/05/2025). */
 export function formatDate(isoDate: string): string {
-  const d = parseDate(isoDate);
-  return `${d.day}/${d.month}/${d.year}`;
+  const { year, month, day } = parts(isoDate);
+  return `${day}/${month}/${year}`;
 }
 
 /** "Thứ Năm" for `2025-05-15`. */
 export function weekdayName(isoDate: string): string {
-  return weekdays[parseDate(isoDate).weekday - 1];
+  parts(isoDate);
+  return calendarWeekdayName(isoDate);
 }
 
 /** "Thứ Năm, 15/5/2025" from `2025-05-15`. */
@@ -38,5 +42,7 @@ export function formatInstant(instant: string, zone: string): string {
 
 /** Whole calendar days from `fromDate` to `toDate` (both `YYYY-MM-DD`); negative when `toDate` is earlier. */
 export function daysBetween(fromDate: string, toDate: string): number {
-  return Math.round(parseDate(toDate).diff(parseDate(fromDate), 'days').days);
+  parts(fromDate);
+  parts(toDate);
+  return calendarDaysBetween(fromDate, toDate);
 }
