@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { AgencyResolver } from '../plan/agencies';
+import { resolverFor } from '../plan/agencies';
 import type { Directory, Plan } from '../plan/schema';
 
 /**
@@ -11,7 +11,7 @@ export function recipientAddresses(
   agencies: string[],
   overrides: Record<string, string[]> = {},
 ): string[] {
-  const resolver = new AgencyResolver(directory);
+  const resolver = resolverFor(directory);
   const addresses: string[] = [];
   const add = (email: string) => {
     if (!addresses.includes(email)) addresses.push(email);
@@ -38,5 +38,5 @@ export function recipientAddresses(
 
 /** The focal agency's addresses (for Reply-To: a reply reaches people, not the sending robot); empty when unknown. */
 export function focalAddresses(plan: Plan, directory: Directory): string[] {
-  return new AgencyResolver(directory).resolve(plan.focalAgency).agency?.emails ?? [];
+  return resolverFor(directory).resolve(plan.focalAgency).agency?.emails ?? [];
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { WorkingCalendar } from '../deadlines/calendar';
 import { buildOccurrences, rescheduleOccurrence, summaryPeriods } from '../deadlines/schedule';
-import { AgencyResolver } from '../plan/agencies';
+import { resolverFor, type AgencyResolver } from '../plan/agencies';
 import type { Plan } from '../plan/schema';
 import { findSubject, lookupPlan } from './plan-lookup';
 import type { Activities, PlanCatalog, PlanOutline, Subject, SubjectSchedule } from './types';
@@ -46,7 +46,9 @@ export function createScheduleActivities(
     const { plan } = await lookupPlan(deps.plans, planId);
     const subjects: Subject[] = [
       ...plan.tasks.map((t) => ({ type: 'task', taskId: t.id }) as const),
-      ...plan.deadlines.filter((d) => d.kind === 'deliverable').map((d) => ({ type: 'deliverable', deadlineId: d.id }) as const),
+      ...plan.deadlines
+        .filter((d) => d.kind === 'deliverable')
+        .map((d) => ({ type: 'deliverable', deadlineId: d.id }) as const),
     ];
     const periods = wrap(() => summaryPeriods(plan, deps.calendar));
     const lastDues = subjects.flatMap((subject) =>
@@ -55,12 +57,18 @@ export function createScheduleActivities(
     return { planId, subjects, periods, endsAt: end(plan, [...lastDues, ...periods.map((p) => p.at)]) };
   }
 
-  async function computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<SubjectSchedule> {
+  async function computeSchedule(input: {
+    planId: string;
+    subject: Subject;
+    fromDate?: string;
+  }): Promise<SubjectSchedule> {
     const { plan, directory } = await lookupPlan(deps.plans, input.planId);
-    const resolver = new AgencyResolver(directory);
+    const resolver = resolverFor(directory);
     const found = findSubject(plan, input.subject);
     const lead =
-      found.type === 'task' ? resolver.expand(found.task.lead) : deliverableOwers(plan, resolver, found.deadline.owedBy);
+      found.type === 'task'
+        ? resolver.expand(found.task.lead)
+        : deliverableOwers(plan, resolver, found.deadline.owedBy);
     const coordinators =
       found.type === 'task' ? resolver.expand(found.task.coordinators).filter((name) => !lead.includes(name)) : [];
     const focalAgency = resolver.expand([plan.focalAgency])[0] ?? plan.focalAgency;

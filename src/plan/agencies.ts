@@ -265,3 +265,15 @@ export class AgencyResolver {
       .map(([name]) => name);
   }
 }
+
+const resolvers = new WeakMap<Directory, AgencyResolver>();
+
+/** The resolver of a directory, built once per directory object (building one indexes every name and alias). */
+export function resolverFor(directory: Directory): AgencyResolver {
+  let resolver = resolvers.get(directory);
+  if (!resolver) {
+    resolver = new AgencyResolver(directory);
+    resolvers.set(directory, resolver);
+  }
+  return resolver;
+}

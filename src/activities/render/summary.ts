@@ -1,5 +1,5 @@
 import type { Party } from '../../deadlines/occurrence';
-import { AgencyResolver } from '../../plan/agencies';
+import { resolverFor } from '../../plan/agencies';
 import type { Directory, Plan } from '../../plan/schema';
 import type { StoredReport } from '../storage/store';
 import type { AttachmentRef, SummaryPeriod } from '../types';
@@ -106,7 +106,7 @@ export function buildSummary(input: {
   now: Date;
 }): Summary {
   const { plan, period } = input;
-  const resolver = new AgencyResolver(input.directory);
+  const resolver = resolverFor(input.directory);
   const canonical = (name: string): string => resolver.canonical(name) ?? name;
   const byKey = new Map<string, StoredReport[]>();
   const sorted = input.reports

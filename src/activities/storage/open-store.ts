@@ -14,6 +14,8 @@ export interface StoreConfig {
   sqlitePath: string;
   attachmentLimits?: AttachmentLimits;
   clock?: () => Date;
+  /** A scratch database (simulations): SQLite skips fsync, since nothing in it must survive a crash. */
+  scratch?: boolean;
 }
 
 /** The default SQLite file, relative to the working directory. */
@@ -33,7 +35,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const clock = config.clock ?? (() => new Date());
   const driver = config.databaseUrl
     ? await openPostgresDriver(config.databaseUrl, { schema: config.schema })
-    : openSqliteDriver(config.sqlitePath);
+    : openSqliteDriver(config.sqlitePath, { durable: !config.scratch });
   try {
     await migrate(driver, clock);
   } catch (err) {

@@ -25,14 +25,14 @@ function executor(db: Database.Database): SqlExecutor {
   };
 }
 
-/** Opens (creating it and its folder if needed) an SQLite file in WAL mode. */
-export function openSqliteDriver(path: string): SqlDriver {
+/** Opens (creating it and its folder if needed) an SQLite file in WAL mode; `durable: false` skips fsync. */
+export function openSqliteDriver(path: string, options: { durable?: boolean } = {}): SqlDriver {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: a send-log row written before the activity returns survives a crash of the whole machine, not only of the process.
-  db.pragma('synchronous = FULL');
+  db.pragma(options.durable === false ? 'synchronous = OFF' : 'synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const direct = executor(db);

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DateTime } from 'luxon';
+import { createActivities } from '../activities';
+import { createMailer } from '../activities/email/transport';
+import { createPlanCatalog } from '../activities/plan-catalog';
+import { openStore } from '../activities/storage';
+import type { Activities, NotificationRequest, Subject, SubjectSchedule } from '../activities/types';
+import { startMailCapture } from '../mail-capture';
+import { loadWorkingCalendar } from '../plan/holidays';
+import { loadPlanFile } from '../plan/load';
+import { createTimeSkippingEnvAt } from '../temporal/time-skipping';
+import { createWorker } from '../worker';
+import { TASK_QUEUE, planWorkflowId, subjectWorkflowId, submitReportUpdate } from '../workflows/contract';
+import { plannedReports, type ReportScenario } from './scenario';
+import { eventKind, type TimelineEvent } from './timeline';
+
+/** What to simulate. */
+export interface SimulationOptions {
+  planFile: string;
+  /** Local date (YYYY-MM-DD) to run to, inclusive; default: the plan's last day plus 30 days. */
+  until?: string;
+  reports: ReportScenario;
+  /** Folder of the holiday files; default `<plans>/holidays`. */
+  holidaysDir?: string;
+  /** A prebuilt workflow bundle (tests bundle once). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Observe the environment before it is torn down (tests fetch histories). */
+  inspect?: (ctx: { client: import('@temporalio/client').Client; planId: string; subjects: Subject[] }) => Promise<void>;
+}
+
+/** The result: the plan and a time-ordered timeline. */
+export interface SimulationResult {
+  planId: string;
+  timezone: string;
+  from: string;
+  until: string;
+  scenario: ReportScenario;
+  events: TimelineEvent[];
+}
+
+/** Simulated time of the running activity: the server's (skipped) clock, not the machine's. */
+function activityTime(): Date {
+  return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+}
+
+function subjectFields(subject: Subject | undefined): Pick<TimelineEvent, 'taskId' | 'deliverableId'> {
+  if (!subject) return {};
+  return subject.type === 'task' ? { taskId: subject.taskId } : { deliverableId: subject.deadlineId };
+}
+
+/**
+ * Runs the plan's real workflows and activities on the time-skipping server from the plan's first day to `until`,
+ * with a real local SMTP capture and a throw-away SQLite store; agencies report as the scenario says.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+  const loaded = await loadPlanFile(options.planFile);
+  const { plan } = loaded;
+  const zone = plan.timezone;
+  const start = DateTime.fromISO(plan.period.from, { zone }).startOf('day');
+  const until = options.until
+    ? DateTime.fromISO(options.until, { zone }).endOf('day')
+    : DateTime.fromISO(plan.period.to, { zone }).plus({ days: 30 }).endOf('day');
+  if (!until.isValid) throw new Error(`--until "${options.until}" is not a date YYYY-MM-DD`);
+  if (until <= start) throw new Error(`--until ${options.until} is before the plan starts (${plan.period.from})`);
+
+  const work = mkdtempSync(join(tmpdir(), 'dondoc-simulate-'));
+  const plansDir = dirname(options.planFile);
+  const capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(work, 'mail') });
+  const store = await openStore({ sqlitePath: join(work, 'dondoc.db'), scratch: true });
+  const events: TimelineEvent[] = [];
+  let timeSkipping: Awaited<ReturnType<typeof createTimeSkippingEnvAt>> | undefined;
+  try {
+    const calendar = await loadWorkingCalendar(options.holidaysDir ?? join(plansDir, 'holidays'));
+    const base = createActivities({
+      store,
+      mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: '"Hệ thống Đôn đốc" <dondoc@localhost>', local: true }),
+      plans: createPlanCatalog(plansDir),
+      calendar,
+      clock: activityTime,
+    });
+    const activities: Activities = {
+      ...base,
+      async sendNotification(request: NotificationRequest) {
+        const result = await base.sendNotification(request);
+        if (!result.duplicate) {
+          events.push({
+            at: activityTime().toISOString(),
+            kind: eventKind(request.kind),
+            to: request.to,
+            addresses: result.recipients,
+            ...subjectFields(request.subject),
+            period: request.occurrenceId,
+            messageId: result.messageId,
+            ...(request.missing?.length && request.kind !== 'overdue' ? { missing: request.missing } : {}),
+          });
+        }
+        return result;
+      },
+      async sendSummary(input) {
+        const result = await base.sendSummary(input);
+        if (!result.duplicate) {
+          events.push({
+            at: activityTime().toISOString(),
+            kind: 'summary',
+            to: plan.reportingOfficers.map((o) => o.name),
+            addresses: result.recipients,
+            period: input.period.id,
+            messageId: result.messageId,
+          });
+        }
+        return result;
+      },
+    };
+
+    const outline = await base.loadPlanOutline(plan.id);
+    const schedules: { subject: Subject; schedule: SubjectSchedule }[] = [];
+    for (const subject of outline.subjects) schedules.push({ subject, schedule: await base.computeSchedule({ planId: plan.id, subject }) });
+    const reports = plannedReports(options.reports, schedules, until.toMillis());
+
+    timeSkipping = await createTimeSkippingEnvAt(start.toJSDate());
+    const { env } = timeSkipping;
+    const worker = await createWorker(env.nativeConnection, 'default', activities, options.workflowBundle);
+    const client = env.client;
+
+    const drive = async () => {
+      await client.workflow.start('planWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: planWorkflowId(plan.id),
+        args: [{ planId: plan.id, visibility: false }],
+      });
+      for (const report of reports) {
+        const wait = report.at - (await env.currentTimeMs());
+        if (wait > 0) await env.sleep(wait);
+        const handle = client.workflow.getHandle(subjectWorkflowId(plan.id, report.subject));
+        const submissionId = randomUUID();
+        const text = `Báo cáo của ${report.agency} về ${report.subject.type === 'task' ? `nhiệm vụ ${report.subject.taskId}` : report.subject.deadlineId}, kỳ ${report.occurrenceId}.`;
+        const at = new Date(await env.currentTimeMs()).toISOString();
+        try {
+          const receipt = await handle.executeUpdate(submitReportUpdate, {
+            args: [{ agency: report.agency, occurrenceId: report.occurrenceId, submissionId, text }],
+          });
+          events.push({ at: receipt.receivedAt, kind: 'report', to: [], from: report.agency, ...subjectFields(report.subject), period: report.occurrenceId, onTime: receipt.onTime });
+        } catch (err) {
+          if (!(err instanceof WorkflowUpdateFailedError) && (err as Error).name !== 'WorkflowUpdateFailedError') throw err;
+          const reason = ((err as { cause?: Error }).cause ?? (err as Error)).message;
+          events.push({ at, kind: 'rejected', to: [], from: report.agency, ...subjectFields(report.subject), period: report.occurrenceId, detail: reason });
+        }
+      }
+      const rest = until.toMillis() - (await env.currentTimeMs());
+      if (rest > 0) await env.sleep(rest);
+      if (options.inspect) await options.inspect({ client, planId: plan.id, subjects: outline.subjects });
+    };
+    await worker.runUntil(drive());
+  } finally {
+    await timeSkipping?.teardown();
+    await capture.stop();
+    await store.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return { planId: plan.id, timezone: zone, from: start.toISO()!, until: until.toISO()!, scenario: options.reports, events };
+}
