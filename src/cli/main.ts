@@ -3,6 +3,9 @@ import { registerPlan } from './plan';
 import { registerCalendar } from './calendar';
 import { registerMail } from './mail';
 import { registerWhen } from './when';
+import { registerUp } from './up';
+import { registerStart } from './start';
+import { registerStatus } from './status';
 
 /** The `dondoc` command line; each area registers its own commands. */
 export function buildProgram(): Command {
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerCalendar(program);
   registerMail(program);
+  registerUp(program);
+  registerStart(program);
+  registerStatus(program);
   return program;
 }
 
