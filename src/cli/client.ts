@@ -70,6 +70,8 @@ export async function runCommand(action: () => Promise<void>): Promise<void> {
       TemporalUnavailableError: 1,
       PlanError: 1,
       LookupError: 1,
+      UpdateRejectedError: 1,
+      SubjectNotRunningError: 1,
       UsageError: 2,
     };
     if (!(e?.name in known)) throw err;

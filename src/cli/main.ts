@@ -6,6 +6,8 @@ import { registerWhen } from './when';
 import { registerUp } from './up';
 import { registerStart } from './start';
 import { registerStatus } from './status';
+import { registerReport } from './report';
+import { registerAdmin } from './admin';
 
 /** The `dondoc` command line; each area registers its own commands. */
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerUp(program);
   registerStart(program);
   registerStatus(program);
+  registerReport(program);
+  registerAdmin(program);
   return program;
 }
 

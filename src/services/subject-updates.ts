@@ -1,0 +1,57 @@
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { subjectStateQuery, type SubjectView } from '../workflows/contract';
+
+/** A workflow refused a request (its validator or handler said why); `reason` is the workflow's own message. */
+export class UpdateRejectedError extends Error {
+  override readonly name = 'UpdateRejectedError';
+  constructor(readonly reason: string) {
+    super(`bị từ chối (rejected): ${reason}`);
+  }
+}
+
+/** The subject workflow is not there: the plan was never started, or the id is wrong. */
+export class SubjectNotRunningError extends Error {
+  override readonly name = 'SubjectNotRunningError';
+}
+
+function notRunning(workflowId: string): SubjectNotRunningError {
+  return new SubjectNotRunningError(
+    `chưa có quy trình theo dõi ${workflowId} (not running): kế hoạch đã được khởi động chưa ("dondoc start" hoặc "npm start")?`,
+  );
+}
+
+/** Executes an update on a subject workflow; a rejection becomes `UpdateRejectedError` with the workflow's reason. */
+export async function executeSubjectUpdate<Ret, Arg>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+  } catch (err) {
+    const e = err as Error & { cause?: Error };
+    if (e.name === 'WorkflowUpdateFailedError') throw new UpdateRejectedError(e.cause?.message ?? e.message);
+    if (e.name === 'WorkflowNotFoundError') throw notRunning(workflowId);
+    throw err;
+  }
+}
+
+/** The subject's current view. */
+export async function querySubject(client: Client, workflowId: string): Promise<SubjectView> {
+  try {
+    return await client.workflow.getHandle(workflowId).query(subjectStateQuery);
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError') throw notRunning(workflowId);
+    throw err;
+  }
+}
+
+/** `--period` as given, else the subject's open occurrence; a subject with none open cannot take one. */
+export async function periodOrCurrent(client: Client, workflowId: string, period: string | undefined): Promise<string> {
+  if (period) return period;
+  const view = await querySubject(client, workflowId);
+  if (!view.current) throw new UpdateRejectedError('không có kỳ báo cáo đang mở; cần --period');
+  return view.current.id;
+}
