@@ -38,10 +38,11 @@ export function formatStartResult(result: PlanStartResult): string {
 /** `dondoc start [plans…]`: validates the plans and starts or resumes their workflows on `TEMPORAL_ADDRESS`. */
 export async function startCommand(
   files: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  options: { env?: NodeJS.ProcessEnv; taskQueue?: string } = {},
 ): Promise<PlanStartResult[]> {
+  const env = options.env ?? process.env;
   const plans = await loadPlansToStart(files, env);
-  return withClient((client) => startPlanWorkflows(client, plans), env);
+  return withClient((client) => startPlanWorkflows(client, plans, options.taskQueue), env);
 }
 
 /** Registers `dondoc start`. */

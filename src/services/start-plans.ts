@@ -37,9 +37,14 @@ async function describe(client: Client, workflowId: string): Promise<Described> 
 
 /**
  * Starts the plan workflow of each plan, or leaves it be: a running one is resumed (its worker picks it up), a
- * closed one is reported and never run again (the id is not reused).
+ * closed one is reported and never run again (the id is not reused). `taskQueue` other than dondoc's is for tests
+ * that share a server with other workers.
  */
-export async function startPlanWorkflows(client: Client, plans: readonly LoadedPlan[]): Promise<PlanStartResult[]> {
+export async function startPlanWorkflows(
+  client: Client,
+  plans: readonly LoadedPlan[],
+  taskQueue: string = TASK_QUEUE,
+): Promise<PlanStartResult[]> {
   const results: PlanStartResult[] = [];
   for (const { plan, file } of plans) {
     const workflowId = planWorkflowId(plan.id);
@@ -56,7 +61,7 @@ export async function startPlanWorkflows(client: Client, plans: readonly LoadedP
     }
     try {
       const handle = await client.workflow.start('planWorkflow', {
-        taskQueue: TASK_QUEUE,
+        taskQueue,
         workflowId,
         args: [{ planId: plan.id }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -1,0 +1,234 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createMailer, type Mailer } from '../../src/activities/email/transport';
+import { createPlanCatalog } from '../../src/activities/plan-catalog';
+import { openStore } from '../../src/activities/storage';
+import type { Store } from '../../src/activities/storage/store';
+import { adminCommand } from '../../src/cli/admin';
+import { reportSubmitCommand } from '../../src/cli/report';
+import { formatStartResult, startCommand } from '../../src/cli/start';
+import { formatStatus, statusCommand, type StatusEntry } from '../../src/cli/status';
+import { startMailCapture, type MailCapture } from '../../src/mail-capture';
+import { loadWorkingCalendar } from '../../src/plan/holidays';
+import { querySubject } from '../../src/services/subject-updates';
+import { subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
+import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
+import { writeTestPlans, type TestPlans } from './support/plan-fixture';
+
+const run = promisify(execFile);
+
+function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('operator commands against a running worker', () => {
+  // A task queue of its own: other test files may run dondoc workers on the shared server with other plans.
+  const taskQueue = `dondoc-cli-${randomBytes(4).toString('hex')}`;
+  let root: string;
+  let plans: TestPlans;
+  let env: NodeJS.ProcessEnv;
+  let capture: MailCapture;
+  let store: Store;
+  let mailer: Mailer;
+  let nativeConnection: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+  let connection: Connection;
+  let client: Client;
+
+  const task = (taskId: string) => subjectWorkflowId(plans.planId, { type: 'task', taskId });
+  const view = (taskId: string): Promise<SubjectView> => querySubject(client, task(taskId));
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dondoc-cli-'));
+    plans = writeTestPlans(root);
+    const address = sharedDevServerAddress();
+    const dbFile = join(root, 'dondoc.db');
+    env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      DONDOC_PLANS_DIR: plans.dir,
+      DONDOC_DB: dbFile,
+      DONDOC_HOME: join(root, 'home'),
+    };
+    capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
+    store = await openStore({ sqlitePath: dbFile });
+    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
+    const activities = createActivities({
+      store,
+      mailer,
+      plans: createPlanCatalog(plans.dir),
+      calendar: await loadWorkingCalendar('plans/holidays'),
+    });
+    nativeConnection = await NativeConnection.connect({ address });
+    worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: await bundleOnce(require.resolve('../../src/workflows')),
+      activities,
+    });
+    running = worker.run();
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace: 'default' });
+  });
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running?.catch(() => undefined);
+    await nativeConnection?.close();
+    await connection?.close();
+    mailer?.close();
+    await store?.close();
+    await capture?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('start starts the plan workflow once; a second start reports it already running', async () => {
+    const first = await startCommand([], { env, taskQueue });
+    expect(first.map((r) => [r.planId, r.outcome])).toEqual([[plans.planId, 'started']]);
+    const second = await startCommand([plans.file], { env, taskQueue });
+    expect(second.map((r) => [r.planId, r.outcome])).toEqual([[plans.planId, 'running']]);
+    expect(second[0].runId).toBe(first[0].runId);
+    expect(formatStartResult(second[0])).toContain('already running');
+    // Every subject has loaded its schedule before the next tests send it updates.
+    for (const id of ['1', '2', '3']) await eventually(async () => (await view(id)).current);
+  });
+
+  test('status lists every task of the plan through visibility, with its period and due date', async () => {
+    const entries = await eventually(async () => {
+      const found = await statusCommand({ planId: plans.planId }, env);
+      return found.length === 3 && found.every((e) => e.view?.current) && found;
+    });
+    expect(entries.map((e) => e.title)).toEqual([
+      'Nhiệm vụ 1: Tuyên truyền trên báo chí',
+      'Nhiệm vụ 2: Bố trí kinh phí',
+      'Nhiệm vụ 3: Bồi dưỡng cán bộ',
+    ]);
+    expect(entries.map((e) => e.status)).toEqual(['active', 'active', 'active']);
+    expect(entries[0].view?.current?.due.lead.nominal).toBe(isoDay(20));
+    expect(entries[0].view?.current?.owing).toEqual(
+      expect.arrayContaining(['Sở Tài chính', 'Sở Thông tin và Truyền thông']),
+    );
+    const text = formatStatus(entries).join('\n');
+    expect(text).toContain('Trạng thái: đang theo dõi');
+    expect(text).toContain('Chưa báo cáo: Sở Tài chính');
+    expect(text).toContain('Tổng: 3; đang theo dõi 3;');
+  });
+
+  test('status finds the tasks of an agency by its alias, as lead or coordinator', async () => {
+    const ids = (entries: StatusEntry[]) => entries.map((e) => (e.subject.type === 'task' ? e.subject.taskId : ''));
+    const finance = await eventually(async () => {
+      const found = await statusCommand({ planId: plans.planId, agency: 'STC' }, env);
+      return found.length === 2 && found;
+    });
+    expect(ids(finance)).toEqual(['1', '2']);
+    const home = await statusCommand({ planId: plans.planId, agency: 'so noi vu' }, env);
+    expect(ids(home)).toEqual(['3']);
+    expect(await statusCommand({ planId: plans.planId, overdue: true }, env)).toEqual([]);
+  });
+
+  test('status rejects an agency the directory does not know, naming close ones', async () => {
+    await expect(statusCommand({ planId: plans.planId, agency: 'Sở Tài chánh' }, env)).rejects.toMatchObject({
+      name: 'LookupError',
+      message: expect.stringContaining('Có phải: Sở Tài chính'),
+    });
+  });
+
+  test('report submit returns a receipt; the same submission id again is rejected as a duplicate', async () => {
+    const attachment = join(root, 'bang-so-lieu.txt');
+    writeFileSync(attachment, 'Số liệu quý\n');
+    const options = {
+      plan: plans.planId,
+      task: '1',
+      agency: 'STC',
+      text: 'Ý kiến phối hợp của Sở Tài chính',
+      submissionId: 'cli-test-1',
+      attach: [attachment],
+    };
+    const receipt = await reportSubmitCommand(options, env);
+    expect(receipt).toMatchObject({ agency: 'Sở Tài chính', submissionId: 'cli-test-1', onTime: true });
+    const stored = await store.getReport(receipt.reportId);
+    expect(stored?.attachments.map((a) => a.filename)).toEqual(['bang-so-lieu.txt']);
+    expect(stored?.text).toBe('Ý kiến phối hợp của Sở Tài chính');
+
+    await expect(reportSubmitCommand({ ...options, text: 'Gửi lại' }, env)).rejects.toMatchObject({
+      name: 'UpdateRejectedError',
+      reason: expect.stringContaining('Trùng lặp'),
+    });
+    expect(Object.keys((await view('1')).current?.reported ?? {})).toEqual(['Sở Tài chính']);
+  });
+
+  test('report submit rejects an agency that is not in the directory, with the reason', async () => {
+    await expect(
+      reportSubmitCommand({ plan: plans.planId, task: '1', agency: 'Sở Không Có', text: 'x' }, env),
+    ).rejects.toMatchObject({ name: 'LookupError', message: expect.stringContaining('không có trong danh bạ') });
+  });
+
+  test('report submit rejects an agency that neither leads nor coordinates the task', async () => {
+    await expect(
+      reportSubmitCommand({ plan: plans.planId, task: '1', agency: 'Sở Y tế', text: 'Báo cáo' }, env),
+    ).rejects.toMatchObject({
+      name: 'UpdateRejectedError',
+      reason: '"Sở Y tế" không chủ trì hay phối hợp nhiệm vụ này',
+    });
+  });
+
+  test('admin extend moves the lead due date and the query shows it', async () => {
+    const before = await view('2');
+    const result = await adminCommand(
+      { action: 'extend', planId: plans.planId, task: '2', to: isoDay(40), by: 'Nguyễn Văn A', reason: 'Chờ số liệu' },
+      env,
+    );
+    expect(result.due?.nominal).toBe(isoDay(40));
+    const after = await view('2');
+    expect(after.current?.id).toBe(before.current?.id);
+    expect(after.current?.due.lead.nominal).toBe(isoDay(40));
+    expect(after.current?.extensions).toEqual([
+      expect.objectContaining({ grantedBy: 'Nguyễn Văn A', reason: 'Chờ số liệu', from: before.current?.due.lead }),
+    ]);
+  });
+
+  test('admin extend to a date before the current due date is rejected with the reason', async () => {
+    await expect(
+      adminCommand({ action: 'extend', planId: plans.planId, task: '3', to: isoDay(1), by: 'A', reason: 'r' }, env),
+    ).rejects.toMatchObject({ name: 'UpdateRejectedError', reason: expect.stringContaining('phải sau hạn hiện tại') });
+  });
+
+  test('admin pause, resume and cancel appear in the audit trail and in status', async () => {
+    const target = { planId: plans.planId, task: '3', by: 'Trần Thị B' };
+    await adminCommand({ action: 'pause', ...target, reason: 'Chờ chỉ đạo' }, env);
+    expect((await view('3')).status).toBe('paused');
+    await adminCommand({ action: 'resume', ...target }, env);
+    await adminCommand({ action: 'cancel', ...target, reason: 'Không còn phù hợp' }, env);
+    const audit = (await view('3')).audit;
+    expect(audit.filter((e) => ['pause', 'resume', 'cancel'].includes(e.action)).map((e) => [e.action, e.by])).toEqual([
+      ['pause', 'Trần Thị B'],
+      ['resume', 'Trần Thị B'],
+      ['cancel', 'Trần Thị B'],
+    ]);
+    const cancelled = await eventually(async () => {
+      const found = await statusCommand({ planId: plans.planId, agency: 'Sở Nội vụ' }, env);
+      return found[0]?.status === 'cancelled' && found;
+    });
+    expect(formatStatus(cancelled).join('\n')).toContain('Trạng thái: đã hủy');
+  });
+
+  test('npx dondoc status --json prints the views of the plan', async () => {
+    const { stdout } = await run('npx', ['dondoc', 'status', '--plan', plans.planId, '--json'], {
+      env,
+      timeout: 90_000,
+    });
+    const entries = JSON.parse(stdout) as StatusEntry[];
+    expect(entries.map((e) => e.workflowId)).toEqual([task('1'), task('2'), task('3')]);
+    expect(entries[0].view?.current?.reported['Sở Tài chính']?.submissionId).toBe('cli-test-1');
+  });
+});
