@@ -95,7 +95,7 @@ export function registerUp(program: Command): void {
         await upCommand();
       } catch (err) {
         const e = err as Error;
-        const known = ['PlanError', 'ServiceError', 'TemporalUnavailableError'];
+        const known = ['PlanError', 'HolidayDataError', 'ServiceError', 'TemporalUnavailableError'];
         console.error(`dondoc: ${known.includes(e.name) ? '' : 'không khởi động được (cannot start): '}${e.message}`);
         process.exitCode = 1;
       }

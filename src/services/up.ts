@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { describeSmtpUrl } from '../activities/email/transport';
 import { startMailCapture, type MailCapture } from '../mail-capture';
+import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlans, type LoadedPlan } from '../plan/load';
 import { temporalConfigFromEnv } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -64,6 +66,8 @@ export async function startServices(
   const plansDir = plansDirFromEnv(env);
   progress('plans', plansDir);
   const plans: LoadedPlan[] = await loadPlans(plansDir);
+  // The worker reads the holiday tables too; a broken one is reported here, before any service starts.
+  await loadWorkingCalendar(env.DONDOC_HOLIDAYS_DIR || join(plansDir, 'holidays'));
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
