@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import type { Activities } from './activities/types';
 import { createMailer, mailerConfigFromEnv } from './activities/email/transport';
 import { createPlanCatalog } from './activities/plan-catalog';
 import { openStore, storeConfigFromEnv } from './activities/storage';
@@ -35,22 +36,21 @@ export async function activityDepsFromEnv(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-/** A worker for dondoc's workflows and activities on `connection`. */
+/** A worker for dondoc's workflows and `activities` on `connection`; pass a prebuilt bundle to skip bundling. */
 export async function createWorker(
   connection: NativeConnection,
   namespace: string,
-  deps: ActivityDeps,
-  options: Partial<WorkerOptions> = {},
+  activities: Activities,
+  workflowBundle?: WorkflowBundleWithSourceMap,
 ): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
-    workflowsPath: require.resolve('./workflows'),
-    activities: createActivities(deps),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    activities,
     // Explicit: the default depends on heap size. Plans have tens of tasks; this keeps every one cached.
     maxCachedWorkflows: 500,
-    ...options,
   });
 }
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const config = temporalConfigFromEnv();
   const connection = await NativeConnection.connect({ address: config.address, tls: config.tls, apiKey: config.apiKey });
   const deps = await activityDepsFromEnv();
-  const worker = await createWorker(connection, config.namespace, deps);
+  const worker = await createWorker(connection, config.namespace, createActivities(deps));
   await worker.run();
   await deps.store.close();
   await connection.close();

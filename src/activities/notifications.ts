@@ -13,7 +13,7 @@ import { icsUid, renderIcs } from './render/ics';
 import { createReportActivities } from './reports';
 import type { Store } from './storage/store';
 import { createSummaryActivities } from './summaries';
-import type { Activities, NotificationRequest, PlanCatalog, SendResult, Subject } from './types';
+import type { Activities, BatchSendResult, NotificationRequest, PlanCatalog, SendResult, Subject } from './types';
 
 /** Builds the link to the submission form for one agency and occurrence, when the web interface is running. */
 export type SubmitLink = (target: {
@@ -40,7 +40,7 @@ export interface NotificationDeps {
 /** The activities of this module. */
 export type NotificationActivities = Pick<
   Activities,
-  'sendNotification' | 'storeReport' | 'recordAudit' | 'sendSummary'
+  'sendNotification' | 'sendNotifications' | 'storeReport' | 'recordAudit' | 'sendSummary'
 >;
 
 function topicOf(plan: Plan, subject: Subject | undefined): Topic | undefined {
@@ -154,8 +154,23 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     });
   }
 
+  async function sendNotifications(requests: NotificationRequest[]): Promise<BatchSendResult[]> {
+    const settled = await Promise.allSettled(requests.map((request) => sendNotification(request)));
+    // A transient failure fails the batch so Temporal retries it; what was delivered is in the send log and is not sent again.
+    const transient = settled.find(
+      (s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof ApplicationFailure && s.reason.nonRetryable),
+    );
+    if (transient) throw transient.reason;
+    return settled.map((s) =>
+      s.status === 'fulfilled'
+        ? s.value
+        : { failed: (s.reason as Error).message, type: (s.reason as ApplicationFailure).type ?? 'Error' },
+    );
+  }
+
   return {
     sendNotification,
+    sendNotifications,
     ...createReportActivities({ store: deps.store }),
     ...createSummaryActivities({ store: deps.store, plans: deps.plans, clock, delivery }),
   };

@@ -49,6 +49,9 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+/** One slot of a batch: delivered (or found delivered), or failed for good with the failure's type. */
+export type BatchSendResult = SendResult | { failed: string; type: string };
+
 /** The answer an agency gets for an accepted report. */
 export interface Receipt {
   reportId: string;
@@ -128,8 +131,18 @@ export interface Activities {
   /** The subject's occurrences from `fromDate` (YYYY-MM-DD, inclusive) on, computed against the holiday calendar. */
   computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<SubjectSchedule>;
   /** The occurrence again with its lead due date moved to `leadDue` (YYYY-MM-DD); later steps follow. */
-  rescheduleOccurrence(input: { planId: string; subject: Subject; occurrence: Occurrence; leadDue: string }): Promise<Occurrence>;
+  rescheduleOccurrence(input: {
+    planId: string;
+    subject: Subject;
+    occurrence: Occurrence;
+    leadDue: string;
+  }): Promise<Occurrence>;
   sendNotification(request: NotificationRequest): Promise<SendResult>;
+  /**
+   * The emails of one scheduled step, each exactly once by its own key. A transient failure fails the whole call (and
+   * Temporal retries it; delivered ones are not sent again); a permanent one comes back in its slot.
+   */
+  sendNotifications(requests: NotificationRequest[]): Promise<BatchSendResult[]>;
   storeReport(input: StoreReportInput): Promise<{ reportId: string }>;
   recordAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<void>;
   /** Compiles the period's summary from stored reports, stores the documents and emails the reporting officers. */

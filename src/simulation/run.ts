@@ -3,20 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createActivities } from '../activities';
 import { createMailer } from '../activities/email/transport';
 import { createPlanCatalog } from '../activities/plan-catalog';
 import { openStore } from '../activities/storage';
-import type { Activities, NotificationRequest, Subject, SubjectSchedule } from '../activities/types';
+import type { Activities, BatchSendResult, NotificationRequest, Subject, SubjectSchedule } from '../activities/types';
 import { startMailCapture } from '../mail-capture';
 import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlanFile } from '../plan/load';
 import { createTimeSkippingEnvAt } from '../temporal/time-skipping';
 import { createWorker } from '../worker';
-import { TASK_QUEUE, planWorkflowId, subjectWorkflowId, submitReportUpdate } from '../workflows/contract';
+import { TASK_QUEUE, planWorkflowId, subjectWorkflowId, submitReportSignal } from '../workflows/contract';
 import { plannedReports, type ReportScenario } from './scenario';
 import { eventKind, type TimelineEvent } from './timeline';
 
@@ -31,7 +30,11 @@ export interface SimulationOptions {
   /** A prebuilt workflow bundle (tests bundle once). */
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Observe the environment before it is torn down (tests fetch histories). */
-  inspect?: (ctx: { client: import('@temporalio/client').Client; planId: string; subjects: Subject[] }) => Promise<void>;
+  inspect?: (ctx: {
+    client: import('@temporalio/client').Client;
+    planId: string;
+    subjects: Subject[];
+  }) => Promise<void>;
 }
 
 /** The result: the plan and a time-ordered timeline. */
@@ -73,34 +76,76 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const plansDir = dirname(options.planFile);
   const capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(work, 'mail') });
   const store = await openStore({ sqlitePath: join(work, 'dondoc.db'), scratch: true });
+  const mailer = createMailer({
+    smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`,
+    from: '"Hệ thống Đôn đốc" <dondoc@localhost>',
+    local: true,
+  });
   const events: TimelineEvent[] = [];
   let timeSkipping: Awaited<ReturnType<typeof createTimeSkippingEnvAt>> | undefined;
   try {
     const calendar = await loadWorkingCalendar(options.holidaysDir ?? join(plansDir, 'holidays'));
     const base = createActivities({
       store,
-      mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: '"Hệ thống Đôn đốc" <dondoc@localhost>', local: true }),
+      mailer,
       plans: createPlanCatalog(plansDir),
       calendar,
       clock: activityTime,
     });
+    const recordEmail = (request: NotificationRequest, result: BatchSendResult) => {
+      if ('failed' in result || result.duplicate) return;
+      if (request.receipt) {
+        const { receipt } = request;
+        events.push({
+          at: receipt.receivedAt,
+          kind: 'report',
+          to: [request.subject?.type === 'task' ? 'lead' : 'focal'],
+          from: receipt.agency,
+          ...subjectFields(request.subject),
+          period: receipt.occurrenceId,
+          onTime: receipt.onTime,
+        });
+      }
+      events.push({
+        at: activityTime().toISOString(),
+        kind: eventKind(request.kind),
+        to: request.to,
+        addresses: result.recipients,
+        ...subjectFields(request.subject),
+        period: request.occurrenceId,
+        messageId: result.messageId,
+        ...(request.missing?.length && request.kind !== 'overdue' ? { missing: request.missing } : {}),
+      });
+    };
     const activities: Activities = {
       ...base,
-      async sendNotification(request: NotificationRequest) {
-        const result = await base.sendNotification(request);
-        if (!result.duplicate) {
+      async recordAudit(input) {
+        await base.recordAudit(input);
+        const { entry } = input;
+        if (
+          entry.action === 'report-rejected' ||
+          ['extend-due', 'pause', 'resume', 'close', 'cancel', 'set-recipients'].includes(entry.action)
+        ) {
           events.push({
-            at: activityTime().toISOString(),
-            kind: eventKind(request.kind),
-            to: request.to,
-            addresses: result.recipients,
-            ...subjectFields(request.subject),
-            period: request.occurrenceId,
-            messageId: result.messageId,
-            ...(request.missing?.length && request.kind !== 'overdue' ? { missing: request.missing } : {}),
+            at: entry.at,
+            kind: entry.action === 'report-rejected' ? 'rejected' : 'admin',
+            to: [],
+            from: entry.by,
+            ...subjectFields(input.subject),
+            period: entry.occurrenceId,
+            detail: entry.detail,
           });
         }
+      },
+      async sendNotification(request: NotificationRequest) {
+        const result = await base.sendNotification(request);
+        recordEmail(request, result);
         return result;
+      },
+      async sendNotifications(requests: NotificationRequest[]) {
+        const results = await base.sendNotifications(requests);
+        results.forEach((result, i) => recordEmail(requests[i], result));
+        return results;
       },
       async sendSummary(input) {
         const result = await base.sendSummary(input);
@@ -120,7 +165,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     const outline = await base.loadPlanOutline(plan.id);
     const schedules: { subject: Subject; schedule: SubjectSchedule }[] = [];
-    for (const subject of outline.subjects) schedules.push({ subject, schedule: await base.computeSchedule({ planId: plan.id, subject }) });
+    for (const subject of outline.subjects)
+      schedules.push({ subject, schedule: await base.computeSchedule({ planId: plan.id, subject }) });
     const reports = plannedReports(options.reports, schedules, until.toMillis());
 
     timeSkipping = await createTimeSkippingEnvAt(start.toJSDate());
@@ -137,20 +183,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       for (const report of reports) {
         const wait = report.at - (await env.currentTimeMs());
         if (wait > 0) await env.sleep(wait);
-        const handle = client.workflow.getHandle(subjectWorkflowId(plan.id, report.subject));
-        const submissionId = randomUUID();
         const text = `Báo cáo của ${report.agency} về ${report.subject.type === 'task' ? `nhiệm vụ ${report.subject.taskId}` : report.subject.deadlineId}, kỳ ${report.occurrenceId}.`;
-        const at = new Date(await env.currentTimeMs()).toISOString();
-        try {
-          const receipt = await handle.executeUpdate(submitReportUpdate, {
-            args: [{ agency: report.agency, occurrenceId: report.occurrenceId, submissionId, text }],
+        // A signal, not the update: on the time-skipping server an awaited update stops time from skipping afterwards.
+        await client.workflow
+          .getHandle(subjectWorkflowId(plan.id, report.subject))
+          .signal(submitReportSignal, {
+            agency: report.agency,
+            occurrenceId: report.occurrenceId,
+            submissionId: randomUUID(),
+            text,
           });
-          events.push({ at: receipt.receivedAt, kind: 'report', to: [], from: report.agency, ...subjectFields(report.subject), period: report.occurrenceId, onTime: receipt.onTime });
-        } catch (err) {
-          if (!(err instanceof WorkflowUpdateFailedError) && (err as Error).name !== 'WorkflowUpdateFailedError') throw err;
-          const reason = ((err as { cause?: Error }).cause ?? (err as Error)).message;
-          events.push({ at, kind: 'rejected', to: [], from: report.agency, ...subjectFields(report.subject), period: report.occurrenceId, detail: reason });
-        }
       }
       const rest = until.toMillis() - (await env.currentTimeMs());
       if (rest > 0) await env.sleep(rest);
@@ -159,10 +201,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await worker.runUntil(drive());
   } finally {
     await timeSkipping?.teardown();
+    // Pooled SMTP connections stay open; closing them first lets the capture stop at once.
+    mailer.close();
     await capture.stop();
     await store.close();
     rmSync(work, { recursive: true, force: true });
   }
   events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  return { planId: plan.id, timezone: zone, from: start.toISO()!, until: until.toISO()!, scenario: options.reports, events };
+  return {
+    planId: plan.id,
+    timezone: zone,
+    from: start.toISO()!,
+    until: until.toISO()!,
+    scenario: options.reports,
+    events,
+  };
 }

@@ -36,7 +36,9 @@ export function plannedReports(
   for (const { subject, schedule } of schedules) {
     for (const occurrence of schedule.occurrences) {
       for (const party of ['coordinators', 'lead'] as const) {
-        const due = Date.parse((party === 'coordinators' ? occurrence.due.coordinators : undefined)?.at ?? occurrence.due.lead.at);
+        const due = Date.parse(
+          (party === 'coordinators' ? occurrence.due.coordinators : undefined)?.at ?? occurrence.due.lead.at,
+        );
         for (const agency of party === 'lead' ? schedule.lead : schedule.coordinators) {
           const how = behaviour(scenario, agency);
           if (how === 'none') continue;

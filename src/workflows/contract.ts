@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditEntry, AttachmentRef, Receipt, Subject } from '../activities/types';
 import type { DueDate, Occurrence } from '../deadlines/occurrence';
 
@@ -108,6 +108,11 @@ export interface AdminAction {
 
 /** Submit a report (coordinator input or the lead's task report); returns the receipt. */
 export const submitReportUpdate = defineUpdate<Receipt, [SubmitReportInput]>('submitReport');
+/**
+ * The same report through a channel that cannot wait for an answer (an email gateway, a batch import, the simulator):
+ * an accepted report gets its receipt by email; a rejected one is recorded in the audit trail with the reason.
+ */
+export const submitReportSignal = defineSignal<[SubmitReportInput]>('submitReportSignal');
 /** Extend (gia hạn) an occurrence's lead due date to `leadDue` (YYYY-MM-DD); timers move at once. */
 export const extendDueUpdate = defineUpdate<DueDate, [AdminAction & { occurrenceId: string; leadDue: string }]>('extendDue');
 /** Pause reminders; due steps are skipped until resumed. */

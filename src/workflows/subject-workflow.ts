@@ -9,7 +9,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, AuditEntry, NotificationKind, NotificationRequest, Receipt, Subject } from '../activities/types';
+import type {
+  Activities,
+  AuditEntry,
+  NotificationKind,
+  NotificationRequest,
+  Receipt,
+  Subject,
+} from '../activities/types';
 import type { ScheduledStep } from '../deadlines/occurrence';
 import {
   cancelUpdate,
@@ -19,6 +26,7 @@ import {
   resumeRemindersUpdate,
   setRecipientsUpdate,
   subjectStateQuery,
+  submitReportSignal,
   submitReportUpdate,
   type OccurrenceState,
   type SubjectCarry,
@@ -44,22 +52,38 @@ import {
 
 const schedule = proxyActivities<Pick<Activities, 'computeSchedule' | 'rescheduleOccurrence'>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['UnknownPlan', 'UnknownTask', 'UnknownDeadline', 'InvalidSchedule'] },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['UnknownPlan', 'UnknownTask', 'UnknownDeadline', 'InvalidSchedule'],
+  },
 });
 
 const records = proxyActivities<Pick<Activities, 'storeReport' | 'recordAudit'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['InvalidReport', 'AttachmentTooLarge', 'UnknownPlan'] },
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['InvalidReport', 'AttachmentTooLarge', 'UnknownPlan'],
+  },
 });
 
 // A message that cannot be delivered yet is retried with backoff for days, never dropped.
-const mail = proxyActivities<Pick<Activities, 'sendNotification'>>({
+const mail = proxyActivities<Pick<Activities, 'sendNotification' | 'sendNotifications'>>({
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '30 seconds',
     backoffCoefficient: 2,
     maximumInterval: '1 hour',
-    nonRetryableErrorTypes: ['UnknownPlan', 'UnknownTask', 'UnknownDeadline', 'UnknownAgency', 'NoRecipients', 'InvalidRequest', 'PermanentDeliveryFailure'],
+    nonRetryableErrorTypes: [
+      'UnknownPlan',
+      'UnknownTask',
+      'UnknownDeadline',
+      'UnknownAgency',
+      'NoRecipients',
+      'InvalidRequest',
+      'PermanentDeliveryFailure',
+    ],
   },
 });
 
@@ -111,7 +135,13 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     if (!visibility || !carry) return;
     const open = current();
     const overdue = open ? overdueAgencies(open, carry, now()) : [];
-    const fingerprint = JSON.stringify([status(), overdue, open?.occurrence.due.lead.at, carry.lead, carry.coordinators]);
+    const fingerprint = JSON.stringify([
+      status(),
+      overdue,
+      open?.occurrence.due.lead.at,
+      carry.lead,
+      carry.coordinators,
+    ]);
     if (fingerprint === published) return;
     published = fingerprint;
     upsertSearchAttributes([
@@ -137,21 +167,38 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       // Only non-retryable failures get here (bad address, unknown agency): record them, keep following up.
       const cause = (err as { cause?: Error }).cause ?? (err as Error);
       log.warn('notification not delivered', { key: request.key, error: cause.message });
-      await audit('delivery-failed', 'hệ thống', `Không gửi được ${request.kind} tới ${request.to.join(', ')}: ${cause.message}`, request.occurrenceId);
+      await audit(
+        'delivery-failed',
+        'hệ thống',
+        `Không gửi được ${request.kind} tới ${request.to.join(', ')}: ${cause.message}`,
+        request.occurrenceId,
+      );
     }
   }
 
   async function performStep(state: OccurrenceState, step: ScheduledStep): Promise<void> {
     if (!carry) return;
+    const subjectState = carry;
     const occurrence = state.occurrence;
     const due = dueOf(occurrence, step.party);
     const late = owing(state, carry, step.party);
     const key = stepKey(occurrence, step);
-    const base = { occurrenceId: occurrence.id, occurrenceLabel: occurrence.label, party: step.party, due, step: step.n };
+    const base = {
+      occurrenceId: occurrence.id,
+      occurrenceLabel: occurrence.label,
+      party: step.party,
+      due,
+      step: step.n,
+    };
     const keyFor = (recipient: string) => `${planId}/${subjectPath(subject)}/${occurrence.id}/${key}/${recipient}`;
     if (late.length === 0) return;
     if (carry.paused) {
-      await audit('step-skipped', 'hệ thống', `Tạm dừng nhắc: bỏ qua ${step.kind} (${step.party}) lần ${step.n}`, occurrence.id);
+      await audit(
+        'step-skipped',
+        'hệ thống',
+        `Tạm dừng nhắc: bỏ qua ${step.kind} (${step.party}) lần ${step.n}`,
+        occurrence.id,
+      );
       return;
     }
     if (now() - Date.parse(step.at) > STALE_STEP_MS) return;
@@ -163,11 +210,28 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     } else {
       recipients = late;
     }
-    await Promise.all(
-      recipients.map((to) =>
-        send({ ...base, key: keyFor(to), kind, to: [to], ...(step.kind === 'reminder' ? {} : { missing: late }) }),
-      ),
-    );
+    const requests: NotificationRequest[] = recipients.map((to) => ({
+      ...base,
+      planId,
+      subject,
+      recipientOverrides: subjectState.recipientOverrides,
+      key: keyFor(to),
+      kind,
+      to: [to],
+      ...(step.kind === 'reminder' ? {} : { missing: late }),
+    }));
+    // One activity per step, not per recipient: a plan of many agencies keeps small histories.
+    const results = await mail.sendNotifications(requests);
+    for (const [i, result] of results.entries()) {
+      if ('failed' in result) {
+        await audit(
+          'delivery-failed',
+          'hệ thống',
+          `Không gửi được ${kind} tới ${requests[i].to.join(', ')}: ${result.failed}`,
+          occurrence.id,
+        );
+      }
+    }
   }
 
   function close(state: OccurrenceState, by: string, reason: string): void {
@@ -209,71 +273,105 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   // --- setup: handlers first, so no message is lost while the schedule loads ---
   setHandler(subjectStateQuery, view);
 
-  setHandler(
-    submitReportUpdate,
-    async (report: SubmitReportInput): Promise<Receipt> => {
-      if (!carry) throw ApplicationFailure.nonRetryable('Nhiệm vụ chưa sẵn sàng', 'NotReady');
-      pendingSubmissions.add(report.submissionId);
-      const state = findOccurrence(report.occurrenceId) as OccurrenceState;
-      const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency) as string;
-      const role = carry.lead.includes(agency) ? 'lead' : 'coordinators';
-      const receivedAt = iso();
-      const onTime = now() <= Date.parse(dueOf(state.occurrence, role).at);
-      const { reportId } = await records.storeReport({
-        planId,
-        subject,
-        occurrenceId: state.occurrence.id,
-        agency,
-        role,
-        submissionId: report.submissionId,
-        text: report.text.normalize('NFC'),
-        receivedAt,
-        onTime,
-        attachments: report.attachments,
-      });
-      const receipt: Receipt = { reportId, submissionId: report.submissionId, agency, occurrenceId: state.occurrence.id, receivedAt, onTime };
-      state.receipts[agency] = receipt;
-      carry.submissionIds.push(report.submissionId);
-      pendingSubmissions.delete(report.submissionId);
-      changed = true;
-      publish();
-      await audit('report-received', agency, `${role === 'lead' ? 'Báo cáo nhiệm vụ' : 'Ý kiến phối hợp'} ${onTime ? 'đúng hạn' : 'trễ hạn'} (${reportId})`, state.occurrence.id);
-      await send({
-        key: `${planId}/${subjectPath(subject)}/${state.occurrence.id}/receipt/${report.submissionId}`,
-        kind: 'receipt',
-        to: [agency],
-        occurrenceId: state.occurrence.id,
-        occurrenceLabel: state.occurrence.label,
-        party: role,
-        due: dueOf(state.occurrence, role),
-        receipt,
-      });
-      return receipt;
-    },
-    {
-      validator: (report: SubmitReportInput) => {
-        if (!carry) throw new Error('Nhiệm vụ chưa sẵn sàng nhận báo cáo, vui lòng thử lại sau giây lát');
-        if (carry.cancelled) throw new Error('Nhiệm vụ đã bị hủy, không nhận báo cáo');
-        if (!report || typeof report.text !== 'string' || report.text.trim() === '') throw new Error('Báo cáo trống: cần có nội dung báo cáo');
-        if (!report.submissionId || typeof report.submissionId !== 'string') throw new Error('Thiếu mã lần gửi (submissionId)');
-        if (carry.submissionIds.includes(report.submissionId) || pendingSubmissions.has(report.submissionId)) {
-          throw new Error(`Trùng lặp: lần gửi "${report.submissionId}" đã được nhận`);
-        }
-        const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency ?? '');
-        if (!agency) {
-          if (!findAgency(carry.knownAgencies, report.agency ?? '')) throw new Error(`Cơ quan không có trong danh bạ: "${report.agency}"`);
-          throw new Error(`"${report.agency}" không chủ trì hay phối hợp nhiệm vụ này`);
-        }
-        if (carry.closed.some((c) => c.id === report.occurrenceId)) throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
-        const state = findOccurrence(report.occurrenceId);
-        if (!state) {
-          const known = carry.occurrences.filter((o) => !o.closed).map((o) => o.occurrence.id).join(', ');
-          throw new Error(`Không có kỳ báo cáo "${report.occurrenceId}" (đang mở: ${known || 'không có'})`);
-        }
-        if (state.closed) throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
-      },
-    },
-  );
+  async function acceptReport(report: SubmitReportInput): Promise<Receipt> {
+    if (!carry) throw ApplicationFailure.nonRetryable('Nhiệm vụ chưa sẵn sàng', 'NotReady');
+    pendingSubmissions.add(report.submissionId);
+    const state = findOccurrence(report.occurrenceId) as OccurrenceState;
+    const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency) as string;
+    const role = carry.lead.includes(agency) ? 'lead' : 'coordinators';
+    const receivedAt = iso();
+    const onTime = now() <= Date.parse(dueOf(state.occurrence, role).at);
+    const { reportId } = await records.storeReport({
+      planId,
+      subject,
+      occurrenceId: state.occurrence.id,
+      agency,
+      role,
+      submissionId: report.submissionId,
+      text: report.text.normalize('NFC'),
+      receivedAt,
+      onTime,
+      attachments: report.attachments,
+    });
+    const receipt: Receipt = {
+      reportId,
+      submissionId: report.submissionId,
+      agency,
+      occurrenceId: state.occurrence.id,
+      receivedAt,
+      onTime,
+    };
+    state.receipts[agency] = receipt;
+    carry.submissionIds.push(report.submissionId);
+    pendingSubmissions.delete(report.submissionId);
+    changed = true;
+    publish();
+    await audit(
+      'report-received',
+      agency,
+      `${role === 'lead' ? 'Báo cáo nhiệm vụ' : 'Ý kiến phối hợp'} ${onTime ? 'đúng hạn' : 'trễ hạn'} (${reportId})`,
+      state.occurrence.id,
+    );
+    await send({
+      key: `${planId}/${subjectPath(subject)}/${state.occurrence.id}/receipt/${report.submissionId}`,
+      kind: 'receipt',
+      to: [agency],
+      occurrenceId: state.occurrence.id,
+      occurrenceLabel: state.occurrence.label,
+      party: role,
+      due: dueOf(state.occurrence, role),
+      receipt,
+    });
+    return receipt;
+  }
+
+  /** Throws the reason a report cannot be accepted. */
+  function validateReport(report: SubmitReportInput): void {
+    if (!carry) throw new Error('Nhiệm vụ chưa sẵn sàng nhận báo cáo, vui lòng thử lại sau giây lát');
+    if (carry.cancelled) throw new Error('Nhiệm vụ đã bị hủy, không nhận báo cáo');
+    if (!report || typeof report.text !== 'string' || report.text.trim() === '')
+      throw new Error('Báo cáo trống: cần có nội dung báo cáo');
+    if (!report.submissionId || typeof report.submissionId !== 'string')
+      throw new Error('Thiếu mã lần gửi (submissionId)');
+    if (carry.submissionIds.includes(report.submissionId) || pendingSubmissions.has(report.submissionId)) {
+      throw new Error(`Trùng lặp: lần gửi "${report.submissionId}" đã được nhận`);
+    }
+    const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency ?? '');
+    if (!agency) {
+      if (!findAgency(carry.knownAgencies, report.agency ?? ''))
+        throw new Error(`Cơ quan không có trong danh bạ: "${report.agency}"`);
+      throw new Error(`"${report.agency}" không chủ trì hay phối hợp nhiệm vụ này`);
+    }
+    if (carry.closed.some((c) => c.id === report.occurrenceId))
+      throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
+    const state = findOccurrence(report.occurrenceId);
+    if (!state) {
+      const known = carry.occurrences
+        .filter((o) => !o.closed)
+        .map((o) => o.occurrence.id)
+        .join(', ');
+      throw new Error(`Không có kỳ báo cáo "${report.occurrenceId}" (đang mở: ${known || 'không có'})`);
+    }
+    if (state.closed) throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
+  }
+
+  setHandler(submitReportUpdate, acceptReport, { validator: validateReport });
+
+  setHandler(submitReportSignal, async (report: SubmitReportInput) => {
+    await condition(() => carry !== undefined);
+    try {
+      validateReport(report);
+    } catch (err) {
+      await audit(
+        'report-rejected',
+        report?.agency ?? '?',
+        `Báo cáo bị từ chối: ${(err as Error).message}`,
+        report?.occurrenceId,
+      );
+      return;
+    }
+    await acceptReport(report);
+  });
 
   const openOrThrow = (occurrenceId: string): OccurrenceState => {
     const state = findOccurrence(occurrenceId);
@@ -308,7 +406,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       validator: (action) => {
         requireAdmin(action);
         const state = openOrThrow(action.occurrenceId);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(action.leadDue ?? '')) throw new Error(`Hạn mới "${action.leadDue}" phải có dạng YYYY-MM-DD`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(action.leadDue ?? ''))
+          throw new Error(`Hạn mới "${action.leadDue}" phải có dạng YYYY-MM-DD`);
         if (action.leadDue <= state.occurrence.due.lead.nominal) {
           throw new Error(`Hạn mới ${action.leadDue} phải sau hạn hiện tại ${state.occurrence.due.lead.nominal}`);
         }
@@ -359,17 +458,26 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     setRecipientsUpdate,
     async ({ agency, emails, by, reason }) => {
       if (!carry) return;
-      const name = findAgency([...carry.lead, ...carry.coordinators, carry.focalAgency, carry.reportsTo], agency) as string;
+      const name = findAgency(
+        [...carry.lead, ...carry.coordinators, carry.focalAgency, carry.reportsTo],
+        agency,
+      ) as string;
       carry.recipientOverrides = { ...carry.recipientOverrides, [name]: emails };
-      await audit('set-recipients', by, `Địa chỉ nhận của ${name}: ${emails.join(', ')}${reason ? ` (${reason})` : ''}`);
+      await audit(
+        'set-recipients',
+        by,
+        `Địa chỉ nhận của ${name}: ${emails.join(', ')}${reason ? ` (${reason})` : ''}`,
+      );
     },
     {
       validator: (action) => {
         requireAdmin(action, false);
         if (!carry) return;
         const names = [...carry.lead, ...carry.coordinators, carry.focalAgency, carry.reportsTo];
-        if (!findAgency(names, action.agency ?? '')) throw new Error(`"${action.agency}" không liên quan đến nhiệm vụ này`);
-        if (!Array.isArray(action.emails) || action.emails.length === 0) throw new Error('Cần ít nhất một địa chỉ email');
+        if (!findAgency(names, action.agency ?? ''))
+          throw new Error(`"${action.agency}" không liên quan đến nhiệm vụ này`);
+        if (!Array.isArray(action.emails) || action.emails.length === 0)
+          throw new Error('Cần ít nhất một địa chỉ email');
         const bad = action.emails.find((e: string) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
         if (bad) throw new Error(`Địa chỉ email không hợp lệ: "${bad}"`);
       },
@@ -448,13 +556,26 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       } else {
         close(occ, 'hệ thống', 'Hết thời gian theo dõi kỳ báo cáo');
       }
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_SOFT_LIMIT) await continueAsNewNow();
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_SOFT_LIMIT)
+        await continueAsNewNow();
     }
 
     if (occ.closed) {
-      state.closed.push({ id: occ.occurrence.id, label: occ.occurrence.label, closedAt: occ.closed.at, outcomes: occ.closed.outcomes });
-      const missing = Object.entries(occ.closed.outcomes).filter(([, o]) => o === 'missing').map(([a]) => a);
-      await audit('occurrence-closed', occ.closed.by, `${occ.occurrence.label}: ${occ.closed.reason}${missing.length ? `; chưa báo cáo: ${missing.join(', ')}` : ''}`, occ.occurrence.id);
+      state.closed.push({
+        id: occ.occurrence.id,
+        label: occ.occurrence.label,
+        closedAt: occ.closed.at,
+        outcomes: occ.closed.outcomes,
+      });
+      const missing = Object.entries(occ.closed.outcomes)
+        .filter(([, o]) => o === 'missing')
+        .map(([a]) => a);
+      await audit(
+        'occurrence-closed',
+        occ.closed.by,
+        `${occ.occurrence.label}: ${occ.closed.reason}${missing.length ? `; chưa báo cáo: ${missing.join(', ')}` : ''}`,
+        occ.occurrence.id,
+      );
       publish();
       // One run per occurrence keeps each history small over a plan of many years.
       if (state.occurrences.some((o) => !o.closed) && !state.cancelled) await continueAsNewNow();
