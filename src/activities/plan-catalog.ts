@@ -4,10 +4,11 @@ import type { PlanCatalog } from './types';
 /** Plans read from a folder, cached; a plan id not found triggers one re-read (a plan added while running). */
 export function createPlanCatalog(dir: string): PlanCatalog & { all(): Promise<LoadedPlan[]> } {
   let cache: Promise<LoadedPlan[]> | undefined;
-  const read = () => (cache = loadPlans(dir).catch((err) => {
-    cache = undefined;
-    throw err;
-  }));
+  const read = () =>
+    (cache = loadPlans(dir).catch((err) => {
+      cache = undefined;
+      throw err;
+    }));
   const all = () => cache ?? read();
   return {
     all,
