@@ -57,18 +57,20 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<{ summarie
     ]);
   }
 
+  const children: Promise<unknown>[] = [];
   if (!carry.childrenStarted) {
     await Promise.all(
       outline.subjects.map(async (subject) => {
         const workflowId = subjectWorkflowId(planId, subject);
         try {
-          await startChild(subjectWorkflow, {
+          const child = await startChild(subjectWorkflow, {
             workflowId,
             args: [{ planId, subject, visibility }],
             // Subjects follow their own timelines and continue-as-new; the plan's runs must not end them.
             parentClosePolicy: ParentClosePolicy.ABANDON,
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           });
+          children.push(child.result());
         } catch (err) {
           if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
           log.info('subject workflow already exists', { workflowId });
@@ -94,6 +96,8 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<{ summarie
       await continueAsNew<typeof planWorkflow>({ planId, visibility, carry: { ...carry, runs: carry.runs + 1 } });
     }
   }
+  // The plan is done when its tasks are: wait for the subjects this run started (a later run has no handles to them).
+  await Promise.allSettled(children);
   status = 'completed';
   if (visibility) upsertSearchAttributes([{ key: statusKey, value: 'completed' }]);
   await condition(allHandlersFinished);
