@@ -8,6 +8,7 @@ import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerReport } from './report';
 import { registerAdmin } from './admin';
+import { registerSimulate } from './simulate';
 
 /** The `dondoc` command line; each area registers its own commands. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerReport(program);
   registerAdmin(program);
+  registerSimulate(program);
   return program;
 }
 
