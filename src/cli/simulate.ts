@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { runSimulation } from '../simulation/run';
 import type { ReportScenario } from '../simulation/scenario';
 import { formatTimeline } from '../simulation/timeline';
@@ -24,7 +24,10 @@ export function registerSimulate(program: Command): void {
           throw new UsageError(`--until "${options.until}": cần ngày dạng YYYY-MM-DD`);
         }
         // The worker's own INFO lines would drown the timeline.
-        Runtime.install({ logger: new DefaultLogger('WARN') });
+        Runtime.install({
+          logger: new DefaultLogger('WARN'),
+          telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+        });
         const result = await runSimulation({ planFile: plan, until: options.until, reports: options.reports as ReportScenario });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,88 @@
+import type { SimulationResult } from '../../src/simulation/run';
+import { eventsOf, planFile, schedulesOf, simulate } from './support';
+
+const planId = 'dak-nong-ttdn-2025';
+jest.setTimeout(600_000);
+
+describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
+  let silent: SimulationResult;
+  let schedules: Awaited<ReturnType<typeof schedulesOf>>;
+  beforeAll(async () => {
+    schedules = await schedulesOf(planId);
+    silent = await simulate({ planFile: planFile(planId), reports: 'none', until: '2025-12-31' });
+  });
+
+  it('reminds every owing agency before each report and deliverable due date when nobody reports', () => {
+    let checked = 0;
+    for (const { subject, schedule } of schedules) {
+      for (const occurrence of schedule.occurrences.filter((o) => o.due.lead.effective <= '2025-12-20')) {
+        const events = eventsOf(silent.events, subject, occurrence.id);
+        for (const [party, agencies] of [
+          ['lead', schedule.lead],
+          ['coordinators', schedule.coordinators],
+        ] as const) {
+          const due = Date.parse(
+            (party === 'coordinators' ? occurrence.due.coordinators : undefined)?.at ?? occurrence.due.lead.at,
+          );
+          for (const agency of agencies) {
+            const reminded = events.some(
+              (e) => e.kind === 'reminder' && e.to.includes(agency) && Date.parse(e.at) < due,
+            );
+            expect({ subject, period: occurrence.id, agency, reminded }).toEqual({
+              subject,
+              period: occurrence.id,
+              agency,
+              reminded: true,
+            });
+            checked++;
+          }
+        }
+      }
+    }
+    const periods = new Set(schedules.flatMap((s) => s.schedule.occurrences.map((o) => o.id)));
+    expect([...periods]).toEqual(expect.arrayContaining(['2025-six-month', '2025-annual']));
+    expect(schedules.some((s) => s.subject.type === 'deliverable')).toBe(true);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('tells each lead of each missing coordinator and the focal agency of each missing lead', () => {
+    for (const { subject, schedule } of schedules) {
+      for (const occurrence of schedule.occurrences.filter((o) => o.due.lead.effective <= '2025-12-20')) {
+        const escalations = eventsOf(silent.events, subject, occurrence.id).filter((e) => e.kind === 'escalation');
+        if (schedule.coordinators.length > 0) {
+          for (const lead of schedule.lead) {
+            const told = escalations.find((e) => e.to.includes(lead));
+            expect(told?.missing?.slice().sort()).toEqual(schedule.coordinators.slice().sort());
+          }
+        }
+        const toFocal = escalations.find(
+          (e) => e.to.includes('Sở Thông tin và Truyền thông') && schedule.lead.every((l) => e.missing?.includes(l)),
+        );
+        expect({ subject, period: occurrence.id, toFocal: !!toFocal }).toEqual({
+          subject,
+          period: occurrence.id,
+          toFocal: true,
+        });
+      }
+    }
+  });
+
+  it('sends the reporting officers one summary per reporting period', () => {
+    const summaries = silent.events.filter((e) => e.kind === 'summary');
+    expect(summaries.map((e) => e.period).sort()).toEqual(['2025-annual', '2025-six-month']);
+    for (const summary of summaries) expect(summary.addresses?.length).toBeGreaterThan(0);
+  });
+
+  it('sends no overdue notice and no escalation when everyone reports on time', async () => {
+    const onTime = await simulate({ planFile: planFile(planId), reports: 'on-time', until: '2025-12-31' });
+    expect(onTime.events.filter((e) => e.kind === 'overdue' || e.kind === 'escalation')).toEqual([]);
+    expect(onTime.events.filter((e) => e.kind === 'report').every((e) => e.onTime)).toBe(true);
+    expect(
+      onTime.events
+        .filter((e) => e.kind === 'summary')
+        .map((e) => e.period)
+        .sort(),
+    ).toEqual(['2025-annual', '2025-six-month']);
+    expect(onTime.events.filter((e) => e.kind === 'rejected')).toEqual([]);
+  });
+});
