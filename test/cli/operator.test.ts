@@ -18,7 +18,7 @@ import { formatStatus, statusCommand, type StatusEntry } from '../../src/cli/sta
 import { startMailCapture, type MailCapture } from '../../src/mail-capture';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
-import { subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
+import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
 import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
 import { writeTestPlans, type TestPlans } from './support/plan-fixture';
 
@@ -58,6 +58,8 @@ describe('operator commands against a running worker', () => {
       DONDOC_PLANS_DIR: plans.dir,
       DONDOC_DB: dbFile,
       DONDOC_HOME: join(root, 'home'),
+      // The worker below keeps its store in this SQLite file: the CLI must use the same one, not a DATABASE_URL.
+      DATABASE_URL: '',
     };
     capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
     store = await openStore({ sqlitePath: dbFile });
@@ -179,6 +181,21 @@ describe('operator commands against a running worker', () => {
     ).rejects.toMatchObject({
       name: 'UpdateRejectedError',
       reason: '"Sở Y tế" không chủ trì hay phối hợp nhiệm vụ này',
+    });
+  });
+
+  test('the report update rejects an empty report and a period the task does not have, with reasons', async () => {
+    const handle = client.workflow.getHandle(subjectWorkflowId(plans.planId, { type: 'task', taskId: '1' }));
+    const current = (await view('1')).current?.id as string;
+    const submit = (text: string, occurrenceId: string) =>
+      handle.executeUpdate(submitReportUpdate, {
+        args: [{ agency: 'Sở Tài chính', occurrenceId, submissionId: `x-${randomBytes(4).toString('hex')}`, text }],
+      });
+    await expect(submit('   ', current)).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('Báo cáo trống') },
+    });
+    await expect(submit('Báo cáo', '1999-annual')).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('Không có kỳ báo cáo "1999-annual"') },
     });
   });
 
