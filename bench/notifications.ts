@@ -1,12 +1,15 @@
 /**
  * Email, storage and summary timings: `npx tsx bench/notifications.ts` (add DATABASE_URL for PostgreSQL too).
- * Sends real SMTP to an in-process server on loopback; figures are for the machine it runs on, not assertions.
+ * Sends real SMTP to an in-process server on loopback. Each operation is compared with a baseline measured in the same
+ * run (a bare SMTP send, a send-log lookup, one audit insert, serialising and deflating the summary), so the ratio stays
+ * meaningful on a slower machine. Figures for the machine it runs on, not assertions.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { deflateRawSync } from 'node:zlib';
 import { Client } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -21,8 +24,34 @@ import { planSchema } from '../src/plan/schema';
 import { catalogOf, testDirectory, testPlan } from '../test/activities/support/plan';
 import { startSmtpSink } from '../test/activities/support/smtp';
 
-function report(label: string, n: number, ms: number): void {
-  console.log(`${label.padEnd(62)} ${(ms / n).toFixed(2)} ms each (${n} in ${(ms / 1000).toFixed(2)} s)`);
+/** One operation's figures. */
+export interface NotificationsBench {
+  operation: string;
+  runs: number;
+  /** Mean milliseconds per run. */
+  ms: number;
+  /** What the baseline does. */
+  baseline: string;
+  /** Mean milliseconds per run of the baseline. */
+  baselineMs: number;
+  ratio: number;
+}
+
+function row(
+  operation: string,
+  runs: number,
+  total: number,
+  baseline: string,
+  baselineTotal: number,
+): NotificationsBench {
+  return {
+    operation,
+    runs,
+    ms: total / runs,
+    baseline,
+    baselineMs: baselineTotal / runs,
+    ratio: total / baselineTotal,
+  };
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -31,7 +60,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function sendBench(name: string, config: StoreConfig, n: number): Promise<void> {
+async function sendBench(name: string, config: StoreConfig, n: number): Promise<NotificationsBench[]> {
   const sink = await startSmtpSink();
   const store = await openStore(config);
   const mailer = createMailer({
@@ -58,19 +87,32 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
   }));
   const send = (r: NotificationRequest) => env.run(activities.sendNotification, r);
   await send({ ...requests[0], key: `warm-${randomUUID()}` });
-  report(
-    `[${name}] sendNotification: render + .ics + log + SMTP, sequential`,
-    n,
-    await timed(async () => {
-      for (const r of requests) await send(r);
-    }),
+  const rows: NotificationsBench[] = [];
+  const sendMs = await timed(async () => {
+    for (const r of requests) await send(r);
+  });
+  const bareMs = await timed(async () => {
+    for (let i = 0; i < n; i++) {
+      await mailer.send({
+        to: ['bench@daknong.example'],
+        subject: `Bench ${i}`,
+        text: 'Nhắc hạn',
+        html: '<p>Nhắc hạn</p>',
+        messageId: `<${randomUUID()}@bench>`,
+      });
+    }
+  });
+  rows.push(
+    row(`[${name}] sendNotification: render + .ics + log + SMTP`, n, sendMs, 'bare SMTP send (pooled)', bareMs),
   );
-  report(
-    `[${name}] sendNotification again (duplicate, nothing sent)`,
-    n,
-    await timed(async () => {
-      for (const r of requests) await send(r);
-    }),
+  const duplicateMs = await timed(async () => {
+    for (const r of requests) await send(r);
+  });
+  const lookupMs = await timed(async () => {
+    for (const r of requests) await store.getSend(r.key);
+  });
+  rows.push(
+    row(`[${name}] sendNotification again (duplicate, nothing sent)`, n, duplicateMs, 'send-log lookup', lookupMs),
   );
   const reports = Array.from({ length: n }, (_, i) => ({
     planId: 'bench',
@@ -83,20 +125,29 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
     receivedAt: new Date().toISOString(),
     onTime: true,
   }));
-  report(
-    `[${name}] storeReport (1.7 kB text)`,
-    n,
-    await timed(async () => {
-      for (const r of reports) await env.run(activities.storeReport, r);
-    }),
-  );
-  if (sink.received.length !== n + 1) throw new Error(`expected ${n + 1} messages, SMTP got ${sink.received.length}`);
+  const storeMs = await timed(async () => {
+    for (const r of reports) await env.run(activities.storeReport, r);
+  });
+  const auditMs = await timed(async () => {
+    for (const r of reports) {
+      await store.appendAudit({
+        planId: r.planId,
+        subject: r.subject,
+        entry: { at: r.receivedAt, action: 'bench', by: r.agency, detail: r.submissionId },
+      });
+    }
+  });
+  rows.push(row(`[${name}] storeReport (1.7 kB text)`, n, storeMs, 'one audit insert', auditMs));
+  if (sink.received.length !== 2 * n + 1) {
+    throw new Error(`expected ${2 * n + 1} messages, SMTP got ${sink.received.length}`);
+  }
   mailer.close();
   await sink.stop();
   await store.close();
+  return rows;
 }
 
-async function summaryBench(): Promise<void> {
+async function summaryBench(runs: number): Promise<{ rows: NotificationsBench[]; docxKb: number; xlsxKb: number }> {
   const agencies = testDirectory.agencies.map((a) => a.name);
   const tasks = Array.from({ length: 200 }, (_, i) => ({
     id: `${Math.floor(i / 10) + 1}.${(i % 10) + 1}`,
@@ -128,57 +179,80 @@ async function summaryBench(): Promise<void> {
         ],
   );
   const now = new Date();
-  const runs = 5;
+  const rows: NotificationsBench[] = [];
   let summary = buildSummary({ plan, directory: testDirectory, period, reports, now });
-  report(
-    'buildSummary (200 tasks, 171 reports)',
-    runs,
-    await timed(async () => {
-      for (let i = 0; i < runs; i++) summary = buildSummary({ plan, directory: testDirectory, period, reports, now });
-    }),
-  );
+  const buildMs = await timed(async () => {
+    for (let i = 0; i < runs; i++) summary = buildSummary({ plan, directory: testDirectory, period, reports, now });
+  });
+  const groupMs = await timed(async () => {
+    for (let i = 0; i < runs; i++) {
+      const byTask = new Map<string, typeof reports>();
+      for (const r of reports) byTask.set(r.subject.taskId, [...(byTask.get(r.subject.taskId) ?? []), r]);
+    }
+  });
+  rows.push(row('buildSummary (200 tasks, 171 reports)', runs, buildMs, 'group the reports by task', groupMs));
+  const serialise = async () => {
+    for (let i = 0; i < runs; i++) deflateRawSync(JSON.stringify(summary));
+  };
+  const zipMs = await timed(serialise);
   let docx: Buffer = Buffer.alloc(0);
-  report(
-    'renderSummaryDocx (200 tasks)',
-    runs,
-    await timed(async () => {
-      for (let i = 0; i < runs; i++) docx = await renderSummaryDocx(summary);
-    }),
-  );
+  const docxMs = await timed(async () => {
+    for (let i = 0; i < runs; i++) docx = await renderSummaryDocx(summary);
+  });
+  rows.push(row('renderSummaryDocx (200 tasks)', runs, docxMs, 'JSON + deflate of the summary', zipMs));
   let xlsx: Buffer = Buffer.alloc(0);
-  report(
-    'renderSummaryXlsx (200 tasks)',
-    runs,
-    await timed(async () => {
-      for (let i = 0; i < runs; i++) xlsx = await renderSummaryXlsx(summary);
-    }),
-  );
-  console.log(
-    `${'sizes'.padEnd(62)} docx ${(docx.length / 1024).toFixed(0)} kB, xlsx ${(xlsx.length / 1024).toFixed(0)} kB`,
-  );
+  const xlsxMs = await timed(async () => {
+    for (let i = 0; i < runs; i++) xlsx = await renderSummaryXlsx(summary);
+  });
+  rows.push(row('renderSummaryXlsx (200 tasks)', runs, xlsxMs, 'JSON + deflate of the summary', zipMs));
+  return { rows, docxKb: docx.length / 1024, xlsxKb: xlsx.length / 1024 };
 }
 
-async function main(): Promise<void> {
-  const n = Number(process.env.BENCH_N ?? 200);
+/**
+ * Runs the email, storage and summary benchmarks: `n` sends per store (SQLite always, PostgreSQL when `databaseUrl`
+ * is given) and `summaryRuns` summaries.
+ */
+export async function benchNotifications(
+  n = 200,
+  summaryRuns = 5,
+  databaseUrl = process.env.DATABASE_URL,
+): Promise<{ rows: NotificationsBench[]; docxKb: number; xlsxKb: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'dondoc-bench-'));
+  const rows: NotificationsBench[] = [];
   try {
-    await sendBench('sqlite', { sqlitePath: join(dir, 'bench.db') }, n);
-    const url = process.env.DATABASE_URL;
-    if (url) {
+    rows.push(...(await sendBench('sqlite', { sqlitePath: join(dir, 'bench.db') }, n)));
+    if (databaseUrl) {
       const schema = `dondoc_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
       try {
-        await sendBench('postgres', { databaseUrl: url, schema, sqlitePath: '' }, n);
+        rows.push(...(await sendBench('postgres', { databaseUrl, schema, sqlitePath: '' }, n)));
       } finally {
-        const client = new Client({ connectionString: url });
+        const client = new Client({ connectionString: databaseUrl });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await client.end();
       }
     }
-    await summaryBench();
+    const summary = await summaryBench(summaryRuns);
+    return { ...summary, rows: [...rows, ...summary.rows] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-void main();
+if (require.main === module) {
+  benchNotifications(Number(process.env.BENCH_N ?? 200)).then(
+    ({ rows, docxKb, xlsxKb }) => {
+      for (const r of rows) {
+        console.log(
+          `${r.operation.padEnd(62)} ${r.ms.toFixed(2).padStart(8)} ms each (${r.runs})   ` +
+            `baseline ${r.baselineMs.toFixed(3)} ms (${r.baseline})   ×${r.ratio.toFixed(1)}`,
+        );
+      }
+      console.log(`${'sizes'.padEnd(62)} docx ${docxKb.toFixed(0)} kB, xlsx ${xlsxKb.toFixed(0)} kB`);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
