@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +14,8 @@ import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlanFile } from '../plan/load';
 import { createTimeSkippingEnvAt } from '../temporal/time-skipping';
 import { createWorker } from '../worker';
-import { TASK_QUEUE, planWorkflowId, subjectWorkflowId, submitReportSignal } from '../workflows/contract';
+import { TASK_QUEUE, planWorkflowId, subjectWorkflowId } from '../workflows/contract';
+import type { ScenarioReport } from '../workflows/scenario-workflow';
 import { plannedReports, type ReportScenario } from './scenario';
 import { eventKind, type TimelineEvent } from './timeline';
 
@@ -180,22 +180,22 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         workflowId: planWorkflowId(plan.id),
         args: [{ planId: plan.id, visibility: false }],
       });
-      for (const report of reports) {
-        const wait = report.at - (await env.currentTimeMs());
-        if (wait > 0) await env.sleep(wait);
-        const text = `Báo cáo của ${report.agency} về ${report.subject.type === 'task' ? `nhiệm vụ ${report.subject.taskId}` : report.subject.deadlineId}, kỳ ${report.occurrenceId}.`;
-        // A signal, not the update: on the time-skipping server an awaited update stops time from skipping afterwards.
-        await client.workflow
-          .getHandle(subjectWorkflowId(plan.id, report.subject))
-          .signal(submitReportSignal, {
-            agency: report.agency,
-            occurrenceId: report.occurrenceId,
-            submissionId: randomUUID(),
-            text,
-          });
-      }
-      const rest = until.toMillis() - (await env.currentTimeMs());
-      if (rest > 0) await env.sleep(rest);
+      const scenario: ScenarioReport[] = reports.map((report) => ({
+        at: report.at,
+        workflowId: subjectWorkflowId(plan.id, report.subject),
+        report: {
+          agency: report.agency,
+          occurrenceId: report.occurrenceId,
+          submissionId: `${report.agency}/${report.occurrenceId}`,
+          text: `Báo cáo của ${report.agency} về ${report.subject.type === 'task' ? `nhiệm vụ ${report.subject.taskId}` : report.subject.deadlineId}, kỳ ${report.occurrenceId}.`,
+        },
+      }));
+      // Awaiting a workflow's result lets the server skip time, but never past a running activity.
+      await client.workflow.execute('scenarioWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: `simulation/${plan.id}`,
+        args: [scenario, until.toMillis()],
+      });
       if (options.inspect) await options.inspect({ client, planId: plan.id, subjects: outline.subjects });
     };
     await worker.runUntil(drive());
