@@ -37,6 +37,25 @@ const missing = wanted.filter((w) => {
   return installed[w.wheel] !== w.version || !existsSync(join(venv, 'bin', w.exe));
 });
 
+// libfaketime lets the time-skipping server start at a plan's first day (simulations and workflow tests).
+const faketimeLibs = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
+if (!process.env.DONDOC_LIBFAKETIME && !faketimeLibs.some((p) => existsSync(p))) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (root && apt) {
+    say('Installing libfaketime (Debian) ...');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    let got = spawnSync('apt-get', ['install', '-y', '-qq', 'libfaketime'], { stdio: 'ignore', env });
+    if (got.status !== 0) {
+      spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+      got = spawnSync('apt-get', ['install', '-y', '-qq', 'libfaketime'], { stdio: 'ignore', env });
+    }
+    if (got.status !== 0) console.error('dondoc: could not install libfaketime; `dondoc simulate` and the workflow tests need it.');
+  } else {
+    console.error('dondoc: libfaketime is missing (Debian: apt-get install libfaketime); `dondoc simulate` and the workflow tests need it.');
+  }
+}
+
 if (missing.length === 0) {
   say('Temporal binaries are installed.');
   process.exit(0);
