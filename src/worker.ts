@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Activities } from './activities/types';
 import { createMailer, mailerConfigFromEnv } from './activities/email/transport';
@@ -8,10 +8,13 @@ import { openStore, storeConfigFromEnv } from './activities/storage';
 import type { Store } from './activities/storage/store';
 import { loadWorkingCalendar } from './plan/holidays';
 import { temporalConfigFromEnv } from './temporal/connection';
+import { cachedWorkflowBundle } from './temporal/workflow-bundle';
 import { TASK_QUEUE } from './workflows/contract';
 
 /** Builds the activity dependencies from the environment: the one place configuration turns into objects. */
-export async function activityDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps & { store: Store }> {
+export async function activityDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ActivityDeps & { store: Store }> {
   const plansDir = env.DONDOC_PLANS_DIR || 'plans';
   const store = await openStore(storeConfigFromEnv(env));
   const mailer = createMailer(mailerConfigFromEnv(env));
@@ -36,18 +39,18 @@ export async function activityDepsFromEnv(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-/** A worker for dondoc's workflows and `activities` on `connection`; pass a prebuilt bundle to skip bundling. */
+/** A worker for dondoc's workflows and `activities` on `connection`; the bundle is the cached one unless given. */
 export async function createWorker(
   connection: NativeConnection,
   namespace: string,
   activities: Activities,
-  workflowBundle?: WorkflowBundleWithSourceMap,
+  workflowBundle?: WorkflowBundle,
 ): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    workflowBundle: workflowBundle ?? (await cachedWorkflowBundle(require.resolve('./workflows'))),
     activities,
     // Explicit: the default depends on heap size. Plans have tens of tasks; this keeps every one cached.
     maxCachedWorkflows: 500,
@@ -56,7 +59,11 @@ export async function createWorker(
 
 async function main(): Promise<void> {
   const config = temporalConfigFromEnv();
-  const connection = await NativeConnection.connect({ address: config.address, tls: config.tls, apiKey: config.apiKey });
+  const connection = await NativeConnection.connect({
+    address: config.address,
+    tls: config.tls,
+    apiKey: config.apiKey,
+  });
   const deps = await activityDepsFromEnv();
   const worker = await createWorker(connection, config.namespace, createActivities(deps));
   await worker.run();

@@ -127,11 +127,14 @@ export function splitAgencyList(text: string): string[] {
 
 /** What a name in a plan stands for: one agency, or a group and its members; suggestions when unknown. */
 export interface Resolution {
-  agency?: Agency;
-  group?: string;
-  members?: Agency[];
-  suggestions: string[];
+  readonly agency?: Agency;
+  readonly group?: string;
+  readonly members?: readonly Agency[];
+  readonly suggestions: readonly string[];
 }
+
+/** Names remembered per resolver; a directory has tens of agencies, so this bound is rarely reached. */
+const RESOLVED_CACHE_SIZE = 2_000;
 
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -155,6 +158,7 @@ export class AgencyResolver {
   private readonly includes = new Map<string, string[]>();
   private readonly provinceKey: string;
   private readonly known: { key: string; name: string }[] = [];
+  private readonly resolved = new Map<string, Resolution>();
 
   constructor(readonly directory: Directory) {
     this.provinceKey = agencyKey(directory.province);
@@ -199,6 +203,17 @@ export class AgencyResolver {
 
   /** The agency or group a name stands for, tolerant of case, spacing, missing diacritics and abbreviations. */
   resolve(name: string): Resolution {
+    // Every email resolves its recipients: remember answers (the directory never changes under a resolver).
+    let resolution = this.resolved.get(name);
+    if (!resolution) {
+      resolution = Object.freeze(this.resolveUncached(name));
+      if (this.resolved.size >= RESOLVED_CACHE_SIZE) this.resolved.clear();
+      this.resolved.set(name, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveUncached(name: string): Resolution {
     const normalized = normalizeAgencyName(name);
     const keys = [agencyKey(normalized), agencyKey(name)];
     const stripped = keys[0].replace(QUALIFIERS, '');

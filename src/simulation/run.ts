@@ -2,14 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createActivities } from '../activities';
-import { createMailer } from '../activities/email/transport';
+import { createPreviewMailer } from '../activities/email/transport';
 import { createPlanCatalog } from '../activities/plan-catalog';
 import { openStore } from '../activities/storage';
 import type { Activities, BatchSendResult, NotificationRequest, Subject, SubjectSchedule } from '../activities/types';
-import { startMailCapture } from '../mail-capture';
 import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlanFile } from '../plan/load';
 import { createTimeSkippingEnvAt } from '../temporal/time-skipping';
@@ -28,7 +27,7 @@ export interface SimulationOptions {
   /** Folder of the holiday files; default `<plans>/holidays`. */
   holidaysDir?: string;
   /** A prebuilt workflow bundle (tests bundle once). */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  workflowBundle?: WorkflowBundle;
   /** Observe the environment before it is torn down (tests fetch histories). */
   inspect?: (ctx: {
     client: import('@temporalio/client').Client;
@@ -59,7 +58,7 @@ function subjectFields(subject: Subject | undefined): Pick<TimelineEvent, 'taskI
 
 /**
  * Runs the plan's real workflows and activities on the time-skipping server from the plan's first day to `until`,
- * with a real local SMTP capture and a throw-away SQLite store; agencies report as the scenario says.
+ * rendering every email (delivering none) and with a throw-away SQLite store; agencies report as the scenario says.
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const loaded = await loadPlanFile(options.planFile);
@@ -74,13 +73,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   const work = mkdtempSync(join(tmpdir(), 'dondoc-simulate-'));
   const plansDir = dirname(options.planFile);
-  const capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(work, 'mail') });
   const store = await openStore({ sqlitePath: join(work, 'dondoc.db'), scratch: true });
-  const mailer = createMailer({
-    smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`,
-    from: '"Hệ thống Đôn đốc" <dondoc@localhost>',
-    local: true,
-  });
+  // Every message is rendered and addressed as for SMTP; a preview delivers none of them.
+  const mailer = createPreviewMailer('"Hệ thống Đôn đốc" <dondoc@localhost>');
   const events: TimelineEvent[] = [];
   let timeSkipping: Awaited<ReturnType<typeof createTimeSkippingEnvAt>> | undefined;
   try {
@@ -201,9 +196,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await worker.runUntil(drive());
   } finally {
     await timeSkipping?.teardown();
-    // Pooled SMTP connections stay open; closing them first lets the capture stop at once.
     mailer.close();
-    await capture.stop();
     await store.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer as startServer, type DevServer } from '../../src/temporal/dev-server';
+import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle';
 
 /** A time-skipping environment on the installed test-server binary (never downloaded). */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -29,7 +30,10 @@ export async function startDevServer(): Promise<DevServer> {
 /** The dev server that global setup started for the whole run. */
 export function sharedDevServerAddress(): string {
   const address = process.env.DONDOC_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('DONDOC_TEST_TEMPORAL_ADDRESS is not set: run the tests through jest (global setup starts the dev server)');
+  if (!address)
+    throw new Error(
+      'DONDOC_TEST_TEMPORAL_ADDRESS is not set: run the tests through jest (global setup starts the dev server)',
+    );
   return address;
 }
 
@@ -38,20 +42,24 @@ export function attachToSharedDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createFromExistingServer({ address: sharedDevServerAddress(), namespace: 'default' });
 }
 
-const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+const bundles = new Map<string, Promise<WorkflowBundle>>();
 
-/** Bundles workflow code once per path per test file: much faster than bundling per worker. */
-export function bundleOnce(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+/** Bundles workflow code once per path per test file, and reuses the on-disk bundle while its sources are unchanged. */
+export function bundleOnce(workflowsPath: string): Promise<WorkflowBundle> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+    bundle = cachedWorkflowBundle(workflowsPath);
     bundles.set(workflowsPath, bundle);
   }
   return bundle;
 }
 
 /** Polls `check` until it returns a truthy value (visibility and other eventually consistent reads). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -68,21 +68,19 @@ async function recordSent(store: Store, key: string): Promise<SendLogEntry> {
 /**
  * Sends the message at most once per key, and at least once across retries.
  *
- * 1. The send log is read: a key already `sent` returns `duplicate: true` and sends nothing.
- * 2. The key is claimed (`sending`) in one atomic statement; a live claim of another attempt makes this attempt fail
- *    retryably instead of sending in parallel.
- * 3. SMTP; the Message-ID is derived from the key.
- * 4. `sent` is recorded before the activity returns; a failure is recorded (`failed`/`rejected`) and thrown.
+ * 1. The key is claimed (`sending`) in one atomic statement: a key already `sent` returns `duplicate: true` and sends
+ *    nothing; a live claim of another attempt makes this attempt fail retryably instead of sending in parallel.
+ * 2. SMTP; the Message-ID is derived from the key.
+ * 3. `sent` is recorded before the activity returns; a failure is recorded (`failed`/`rejected`) and thrown.
  *
- * The one window left: a crash after the SMTP server accepted the message and before step 4 commits. The next attempt
+ * The one window left: a crash after the SMTP server accepted the message and before step 3 commits. The next attempt
  * then finds a stale `sending` claim and sends again — with the same Message-ID, so mail systems and clients that
  * deduplicate by Message-ID show it once. The window is kept to the few milliseconds of one local write.
  */
 export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest): Promise<SendResult> {
   const { store, mailer } = deps;
   const messageId = messageIdForKey(request.key);
-  const existing = await store.getSend(request.key);
-  if (existing?.status === 'sent') return alreadySent(existing);
+  // The claim reads the log first: a key already sent comes back as `already-sent`.
   const claim = await store.claimSend({
     key: request.key,
     messageId,

@@ -17,10 +17,24 @@ class Mutex {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 128;
+
 function executor(db: Database.Database): SqlExecutor {
+  // Preparing is most of a small query's cost; the store's statements repeat, so each is prepared once.
+  // Bounded: IN-lists of varying length make new texts, and the oldest are dropped first.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+    }
+    return statement;
+  };
   return {
-    all: async <T>(sql: string, params: readonly SqlValue[] = []) => db.prepare(sql).all(...params) as T[],
-    run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: db.prepare(sql).run(...params).changes }),
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) => prepared(sql).all(...params) as T[],
+    run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: prepared(sql).run(...params).changes }),
     exec: async (sql: string) => void db.exec(sql),
   };
 }
