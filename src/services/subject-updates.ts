@@ -28,14 +28,34 @@ export async function executeSubjectUpdate<Ret, Arg>(
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
 ): Promise<Ret> {
+  const handle = client.workflow.getHandle(workflowId);
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+    return await handle.executeUpdate(update, { args: [arg] });
   } catch (err) {
     const e = err as Error & { cause?: Error };
     if (e.name === 'WorkflowUpdateFailedError') throw new UpdateRejectedError(e.cause?.message ?? e.message);
-    if (e.name === 'WorkflowNotFoundError') throw notRunning(workflowId);
+    if (e.name === 'WorkflowNotFoundError') {
+      // A task that followed all its periods has ended: say so, rather than suggest it was never started.
+      const status = await handle.describe().then(
+        (d) => d.status.name,
+        () => undefined,
+      );
+      if (status && status !== 'RUNNING') throw new UpdateRejectedError(ended(status));
+      throw notRunning(workflowId);
+    }
     throw err;
   }
+}
+
+function ended(status: string): string {
+  const how: Record<string, string> = {
+    COMPLETED: 'mọi kỳ báo cáo đã đóng',
+    CANCELLED: 'đã bị hủy',
+    TERMINATED: 'đã bị dừng',
+    FAILED: 'đã lỗi',
+    TIMED_OUT: 'đã quá thời hạn chạy',
+  };
+  return `nhiệm vụ đã kết thúc (${status.toLowerCase()}${how[status] ? `: ${how[status]}` : ''}), không nhận thêm yêu cầu`;
 }
 
 /** The subject's current view. */

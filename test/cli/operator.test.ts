@@ -20,7 +20,7 @@ import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
 import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
-import { writeTestPlans, type TestPlans } from './support/plan-fixture';
+import { writeMonthlyPlan, writeTestPlans, type TestPlans } from './support/plan-fixture';
 
 const run = promisify(execFile);
 
@@ -247,5 +247,46 @@ describe('operator commands against a running worker', () => {
     const entries = JSON.parse(stdout) as StatusEntry[];
     expect(entries.map((e) => e.workflowId)).toEqual([task('1'), task('2'), task('3')]);
     expect(entries[0].view?.current?.reported['Sở Tài chính']?.submissionId).toBe('cli-test-1');
+  });
+
+  test('a report for a period an admin closed is rejected with the reason; the next period takes reports', async () => {
+    const planId = `${plans.planId}-monthly`;
+    const file = writeMonthlyPlan(plans.dir, planId);
+    await startCommand([file], { env, taskQueue });
+    const workflowId = subjectWorkflowId(planId, { type: 'task', taskId: '1' });
+    const first = (
+      await eventually(async () => (await querySubject(client, workflowId).catch(() => undefined))?.current)
+    ).id;
+    await adminCommand(
+      { action: 'close', planId, task: '1', period: first, by: 'Lê Văn C', reason: 'Đã họp giao ban' },
+      env,
+    );
+    // Closing moves the task to its next month (a new run of the workflow, after continue-as-new).
+    const next = await eventually(async () => {
+      const current = (await querySubject(client, workflowId).catch(() => undefined))?.current;
+      return current && current.id !== first && current;
+    });
+    const report = { plan: planId, task: '1', agency: 'Sở Tài chính', text: 'Số liệu tháng' };
+    await expect(reportSubmitCommand({ ...report, period: first }, env)).rejects.toMatchObject({
+      name: 'UpdateRejectedError',
+      reason: `Kỳ báo cáo "${first}" đã đóng`,
+    });
+    const receipt = await reportSubmitCommand({ ...report, period: next.id }, env);
+    expect(receipt).toMatchObject({ agency: 'Sở Tài chính', occurrenceId: next.id, onTime: true });
+  });
+
+  test('a report to a task whose every period is closed says the task has ended', async () => {
+    const { current } = await view('2');
+    await adminCommand(
+      { action: 'close', planId: plans.planId, task: '2', period: current?.id, by: 'A', reason: 'Xong' },
+      env,
+    );
+    await eventually(async () => (await view('2')).status === 'completed');
+    await expect(
+      reportSubmitCommand(
+        { plan: plans.planId, task: '2', agency: 'Sở Tài chính', period: current?.id, text: 'Muộn' },
+        env,
+      ),
+    ).rejects.toMatchObject({ name: 'UpdateRejectedError', reason: expect.stringContaining('đã kết thúc') });
   });
 });

@@ -70,3 +70,29 @@ ${task('1', 'Tuyên truyền trên báo chí', 'Sở Thông tin và Truyền th�
   writeFileSync(file, plan);
   return { dir, planId, file };
 }
+
+/** A second plan in `dir` with one monthly task ("Hằng tháng"): closing a period leaves the next one open. */
+export function writeMonthlyPlan(dir: string, planId: string): string {
+  const plan = `id: ${planId}
+title: Kế hoạch thử nghiệm báo cáo hằng tháng
+issuer: Ủy ban nhân dân tỉnh Thử Nghiệm
+period: { from: "${isoDay(-10)}", to: "${isoDay(120)}" }
+directory: agencies/thu-nghiem.yaml
+focalAgency: Sở Thông tin và Truyền thông
+reportsTo: Ủy ban nhân dân tỉnh
+reportingOfficers:
+  - name: Lãnh đạo Sở Thông tin và Truyền thông
+    email: lanhdao@sotttt.thunghiem.example
+tasks:
+  - id: "1"
+    title: Cập nhật số liệu hằng tháng
+    lead: ["Sở Tài chính"]
+    coordinators: []
+    timeframe:
+      text: Hằng tháng
+      rule: { type: every, unit: month }
+`;
+  const file = join(dir, `${planId}.yaml`);
+  writeFileSync(file, plan);
+  return file;
+}
