@@ -11,7 +11,9 @@ const scenarios: ReportScenario[] = ['on-time', 'late', 'none', 'mixed'];
 export function registerSimulate(program: Command): void {
   program
     .command('simulate <plan>')
-    .description('Chạy thử kế hoạch trên máy chủ Temporal tua nhanh thời gian và in dòng thời gian thư, báo cáo, đôn đốc')
+    .description(
+      'Chạy thử kế hoạch trên máy chủ Temporal tua nhanh thời gian và in dòng thời gian thư, báo cáo, đôn đốc',
+    )
     .option('--until <date>', 'chạy đến ngày YYYY-MM-DD (mặc định: hết kỳ kế hoạch + 30 ngày)')
     .option('--reports <scenario>', `các cơ quan báo cáo: ${scenarios.join('|')}`, 'none')
     .option('--json', 'một đối tượng JSON có mảng events theo thời gian')
@@ -28,11 +30,17 @@ export function registerSimulate(program: Command): void {
           logger: new DefaultLogger('WARN'),
           telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
         });
-        const result = await runSimulation({ planFile: plan, until: options.until, reports: options.reports as ReportScenario });
+        const result = await runSimulation({
+          planFile: plan,
+          until: options.until,
+          reports: options.reports as ReportScenario,
+        });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else {
-          console.log(`Kế hoạch ${result.planId}: ${result.from.slice(0, 10)} → ${result.until.slice(0, 10)}, báo cáo: ${result.scenario}`);
+          console.log(
+            `Kế hoạch ${result.planId}: ${result.from.slice(0, 10)} → ${result.until.slice(0, 10)}, báo cáo: ${result.scenario}`,
+          );
           console.log(formatTimeline(result.events, result.timezone));
           const count = (kind: string) => result.events.filter((e) => e.kind === kind).length;
           console.log(

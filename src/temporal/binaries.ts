@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 export const projectRoot = resolve(__dirname, '..', '..');
 
 function venvBin(): string {
-  const home = process.env.DONDOC_TEMPORAL_HOME ? resolve(process.env.DONDOC_TEMPORAL_HOME) : join(projectRoot, '.temporal');
+  const home = process.env.DONDOC_TEMPORAL_HOME
+    ? resolve(process.env.DONDOC_TEMPORAL_HOME)
+    : join(projectRoot, '.temporal');
   return join(home, 'venv', 'bin');
 }
 

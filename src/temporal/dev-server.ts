@@ -87,13 +87,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`temporal server start-dev exited with code ${child.exitCode}${options.logFile ? ` (see ${options.logFile})` : ''}`);
+      throw new Error(
+        `temporal server start-dev exited with code ${child.exitCode}${options.logFile ? ` (see ${options.logFile})` : ''}`,
+      );
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
         await connection.workflowService.describeNamespace({ namespace });
-        return { address, namespace, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, pid: child.pid ?? 0, stop };
+        return {
+          address,
+          namespace,
+          uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+          pid: child.pid ?? 0,
+          stop,
+        };
       } finally {
         await connection.close();
       }
@@ -103,5 +111,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
   }
   await stop();
-  throw new Error(`temporal server start-dev did not answer on ${address}: ${(lastError as Error)?.message ?? 'timeout'}`);
+  throw new Error(
+    `temporal server start-dev did not answer on ${address}: ${(lastError as Error)?.message ?? 'timeout'}`,
+  );
 }

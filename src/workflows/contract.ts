@@ -23,7 +23,10 @@ export function parseWorkflowId(id: string): { planId: string; subject?: Subject
   if (!match) return undefined;
   const [, planId, type, key] = match;
   if (!type) return { planId };
-  return { planId, subject: type === 'task' ? { type: 'task', taskId: key } : { type: 'deliverable', deadlineId: key } };
+  return {
+    planId,
+    subject: type === 'task' ? { type: 'task', taskId: key } : { type: 'deliverable', deadlineId: key },
+  };
 }
 
 /** A subject workflow's life. */
@@ -114,14 +117,18 @@ export const submitReportUpdate = defineUpdate<Receipt, [SubmitReportInput]>('su
  */
 export const submitReportSignal = defineSignal<[SubmitReportInput]>('submitReportSignal');
 /** Extend (gia hạn) an occurrence's lead due date to `leadDue` (YYYY-MM-DD); timers move at once. */
-export const extendDueUpdate = defineUpdate<DueDate, [AdminAction & { occurrenceId: string; leadDue: string }]>('extendDue');
+export const extendDueUpdate = defineUpdate<DueDate, [AdminAction & { occurrenceId: string; leadDue: string }]>(
+  'extendDue',
+);
 /** Pause reminders; due steps are skipped until resumed. */
 export const pauseRemindersUpdate = defineUpdate<void, [AdminAction]>('pauseReminders');
 export const resumeRemindersUpdate = defineUpdate<void, [AdminAction]>('resumeReminders');
 /** Close an occurrence without waiting for the lead's report. */
 export const closeOccurrenceUpdate = defineUpdate<void, [AdminAction & { occurrenceId: string }]>('closeOccurrence');
 /** Replace an agency's email addresses for this task. */
-export const setRecipientsUpdate = defineUpdate<void, [AdminAction & { agency: string; emails: string[] }]>('setRecipients');
+export const setRecipientsUpdate = defineUpdate<void, [AdminAction & { agency: string; emails: string[] }]>(
+  'setRecipients',
+);
 /** Cancel the task: no more reminders; the workflow completes. */
 export const cancelUpdate = defineUpdate<void, [AdminAction]>('cancel');
 

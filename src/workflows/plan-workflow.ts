@@ -19,12 +19,21 @@ import { subjectWorkflow } from './subject-workflow';
 
 const plans = proxyActivities<Pick<Activities, 'loadPlanOutline'>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['UnknownPlan', 'InvalidSchedule'] },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['UnknownPlan', 'InvalidSchedule'],
+  },
 });
 
 const summaries = proxyActivities<Pick<Activities, 'sendSummary'>>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['UnknownPlan', 'NoRecipients'] },
+  retry: {
+    initialInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    nonRetryableErrorTypes: ['UnknownPlan', 'NoRecipients'],
+  },
 });
 
 /** A summary more than this late (a plan started after its period) is not sent. */

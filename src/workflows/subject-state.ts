@@ -32,7 +32,11 @@ export function stepKey(occurrence: Occurrence, step: ScheduledStep): string {
 }
 
 /** Members of a party that have not reported for this occurrence. */
-export function owing(state: OccurrenceState, carry: Pick<SubjectCarry, 'lead' | 'coordinators'>, party: Party): string[] {
+export function owing(
+  state: OccurrenceState,
+  carry: Pick<SubjectCarry, 'lead' | 'coordinators'>,
+  party: Party,
+): string[] {
   const members = party === 'lead' ? carry.lead : carry.coordinators;
   return members.filter((agency) => !state.receipts[agency]);
 }
@@ -48,7 +52,11 @@ export function nextStep(state: OccurrenceState): ScheduledStep | undefined {
 }
 
 /** Agencies whose due date passed (at `now`) without a report. */
-export function overdueAgencies(state: OccurrenceState, carry: Pick<SubjectCarry, 'lead' | 'coordinators'>, now: number): string[] {
+export function overdueAgencies(
+  state: OccurrenceState,
+  carry: Pick<SubjectCarry, 'lead' | 'coordinators'>,
+  now: number,
+): string[] {
   const late: string[] = [];
   for (const party of ['coordinators', 'lead'] as const) {
     if (Date.parse(dueOf(state.occurrence, party).at) < now) late.push(...owing(state, carry, party));
@@ -57,7 +65,10 @@ export function overdueAgencies(state: OccurrenceState, carry: Pick<SubjectCarry
 }
 
 /** Each agency's outcome when the occurrence closes. */
-export function outcomes(state: OccurrenceState, carry: Pick<SubjectCarry, 'lead' | 'coordinators'>): Record<string, AgencyOutcome> {
+export function outcomes(
+  state: OccurrenceState,
+  carry: Pick<SubjectCarry, 'lead' | 'coordinators'>,
+): Record<string, AgencyOutcome> {
   const result: Record<string, AgencyOutcome> = {};
   for (const agency of [...carry.lead, ...carry.coordinators]) {
     const receipt = state.receipts[agency];
