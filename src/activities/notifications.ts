@@ -137,6 +137,8 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     };
     const calendar = calendarAttachment(plan, request, context, now);
     context.withCalendar = calendar !== undefined;
+    const forwarded = request.kind === 'input-forwarded' ? await forwardedReport(request) : undefined;
+    if (forwarded) context.report = forwarded.report;
     const rendered = renderNotification(context);
     return deliverOnce(delivery, {
       key: request.key,
@@ -147,18 +149,36 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
-        attachments: calendar ? [calendar] : [],
+        attachments: calendar ? [calendar] : (forwarded?.files ?? []),
         replyTo: focalAddresses(plan, directory),
         headers: automatedHeaders(request.kind, plan.id),
       },
     });
   }
 
+  /** The stored input a forward refers to: its text for the body, its files as attachments. */
+  async function forwardedReport(
+    request: NotificationRequest,
+  ): Promise<{ report: { text: string; attachments: string[] }; files: MailAttachment[] }> {
+    const reportId = request.receipt?.reportId;
+    const stored = reportId ? await deps.store.getReport(reportId) : undefined;
+    if (!stored) {
+      throw ApplicationFailure.nonRetryable(`Không có báo cáo "${reportId ?? ''}" để chuyển tiếp`, 'UnknownReport');
+    }
+    const files: MailAttachment[] = [];
+    for (const ref of stored.attachments) {
+      const file = await deps.store.getAttachment(ref.sha256);
+      if (file) files.push({ filename: ref.filename, content: file.content, contentType: file.contentType });
+    }
+    return { report: { text: stored.text, attachments: stored.attachments.map((a) => a.filename) }, files };
+  }
+
   async function sendNotifications(requests: NotificationRequest[]): Promise<BatchSendResult[]> {
     const settled = await Promise.allSettled(requests.map((request) => sendNotification(request)));
     // A transient failure fails the batch so Temporal retries it; what was delivered is in the send log and is not sent again.
     const transient = settled.find(
-      (s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof ApplicationFailure && s.reason.nonRetryable),
+      (s): s is PromiseRejectedResult =>
+        s.status === 'rejected' && !(s.reason instanceof ApplicationFailure && s.reason.nonRetryable),
     );
     if (transient) throw transient.reason;
     return settled.map((s) =>

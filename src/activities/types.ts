@@ -10,6 +10,7 @@ export type NotificationKind =
   | 'escalation-lead' /** to the lead: these coordinators have not sent their input */
   | 'escalation-focal' /** to the focal agency (or, later steps, to reportsTo): these leads have not reported */
   | 'receipt' /** to the submitting agency: your report was received */
+  | 'input-forwarded' /** to the lead: a coordinator's input, its text and files, and who has still to send */
   | 'summary'; /** to the reporting officers: the compiled summary of a period */
 
 /** A request to send one email. Workflows build it from state; the activity renders and delivers it. */
@@ -32,7 +33,7 @@ export interface NotificationRequest {
   missing?: string[];
   /** 1-based step number of this kind, from the schedule. */
   step?: number;
-  /** For receipts. */
+  /** For receipts, and for forwarded input (the stored report it refers to). */
   receipt?: Receipt;
   /** Admin-set addresses replacing the directory's for these agencies. */
   recipientOverrides?: Record<string, string[]>;

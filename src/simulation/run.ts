@@ -89,7 +89,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     });
     const recordEmail = (request: NotificationRequest, result: BatchSendResult) => {
       if ('failed' in result || result.duplicate) return;
-      if (request.receipt) {
+      // The receipt marks the report itself; a forward of the same report is only an email.
+      if (request.receipt && request.kind === 'receipt') {
         const { receipt } = request;
         events.push({
           at: receipt.receivedAt,

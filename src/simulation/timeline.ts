@@ -4,7 +4,7 @@ import type { NotificationKind } from '../activities/types';
 export interface TimelineEvent {
   /** ISO instant (simulated time). */
   at: string;
-  kind: 'reminder' | 'overdue' | 'escalation' | 'summary' | 'receipt' | 'report' | 'admin' | 'rejected';
+  kind: 'reminder' | 'overdue' | 'escalation' | 'summary' | 'receipt' | 'forward' | 'report' | 'admin' | 'rejected';
   /** Agency names, and for emails their addresses. */
   to: string[];
   addresses?: string[];
@@ -21,7 +21,8 @@ export interface TimelineEvent {
 
 /** The timeline event kind of an email kind. */
 export function eventKind(kind: NotificationKind): TimelineEvent['kind'] {
-  return kind === 'escalation-lead' || kind === 'escalation-focal' ? 'escalation' : kind;
+  if (kind === 'escalation-lead' || kind === 'escalation-focal') return 'escalation';
+  return kind === 'input-forwarded' ? 'forward' : kind;
 }
 
 const labels: Record<TimelineEvent['kind'], string> = {
@@ -30,6 +31,7 @@ const labels: Record<TimelineEvent['kind'], string> = {
   escalation: 'Báo cáo chậm',
   summary: 'Tổng hợp',
   receipt: 'Xác nhận',
+  forward: 'Chuyển ý kiến',
   report: 'Báo cáo',
   admin: 'Quản trị',
   rejected: 'Từ chối',

@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -91,6 +92,9 @@ const mail = proxyActivities<Pick<Activities, 'sendNotification' | 'sendNotifica
 const STALE_STEP_MS = 3 * 24 * 60 * 60 * 1000;
 /** Occurrences whose lead due lies further back than this when a workflow first starts are not followed. */
 const START_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Patch id of forwarding each coordinator's input to the lead (see `acceptReport`). */
+export const FORWARD_INPUT_PATCH = 'forward-coordinator-input-to-lead';
 
 /** Continue-as-new when history passes this many events even if the server does not suggest it yet. */
 const HISTORY_SOFT_LIMIT = 2_000;
@@ -322,6 +326,24 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       due: dueOf(state.occurrence, role),
       receipt,
     });
+    // The lead compiles the task report from the coordinators' input, so each input goes on to the lead with its text.
+    // Patched: workflows that accepted input before this change replay without the forward.
+    if (role === 'coordinators' && patched(FORWARD_INPUT_PATCH)) {
+      const stillOwing = owing(state, carry, 'coordinators');
+      for (const lead of carry.lead) {
+        await send({
+          key: `${planId}/${subjectPath(subject)}/${state.occurrence.id}/forward/${report.submissionId}/${lead}`,
+          kind: 'input-forwarded',
+          to: [lead],
+          occurrenceId: state.occurrence.id,
+          occurrenceLabel: state.occurrence.label,
+          party: 'lead',
+          due: dueOf(state.occurrence, 'lead'),
+          receipt,
+          missing: stillOwing,
+        });
+      }
+    }
     return receipt;
   }
 

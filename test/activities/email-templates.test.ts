@@ -101,6 +101,34 @@ describe('notification templates', () => {
       '[Đã nhận báo cáo] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, nhận 16/5/2025',
       [/Tình trạng: +Trễ hạn/, /Thứ Sáu, 16\/5\/2025 lúc 10:00/],
     ],
+    [
+      'input-forwarded',
+      {
+        to: lead,
+        party: 'lead',
+        receipt: { reportId: 'r-2', agency: 'Công an tỉnh', receivedAt: '2025-05-09T03:00:00.000Z', onTime: true },
+        report: { text: 'Đã kiểm tra 12 điểm.\n\nĐề nghị bổ sung kinh phí.', attachments: ['so-lieu.xlsx'] },
+        missing: ['Sở Ngoại vụ'],
+      },
+      '[Ý kiến phối hợp] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, nhận 9/5/2025',
+      [
+        /Nội dung của Công an tỉnh:\n> Đã kiểm tra 12 điểm.\n>\n> Đề nghị bổ sung kinh phí./,
+        /Tệp đính kèm: +so-lieu.xlsx/,
+        /chưa gửi:\n {2}- Sở Ngoại vụ/,
+      ],
+    ],
+    [
+      'input-forwarded',
+      {
+        to: lead,
+        party: 'lead',
+        receipt: { reportId: 'r-3', agency: 'Sở Ngoại vụ', receivedAt: '2025-05-10T03:00:00.000Z', onTime: true },
+        report: { text: '<b>Không</b> có vướng mắc.', attachments: [] },
+        missing: [],
+      },
+      '[Ý kiến phối hợp] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, nhận 10/5/2025',
+      [/> <b>Không<\/b> có vướng mắc./, /Đã nhận đủ ý kiến của các cơ quan phối hợp./],
+    ],
   ];
 
   it.each(cases)(
@@ -154,6 +182,14 @@ describe('notification templates', () => {
     });
     expect(email.html).toContain('&lt;b&gt;Cơ quan &quot;A&quot; &amp; B&lt;/b&gt;');
     expect(email.html).not.toContain('<b>Cơ quan');
+    const forwarded = renderNotification({
+      ...base,
+      kind: 'input-forwarded',
+      to: lead,
+      report: { text: '<script>alert(1)</script>', attachments: [] },
+    });
+    expect(forwarded.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(forwarded.html).not.toContain('<script>');
   });
 
   it('names a deliverable by what is owed instead of a task, and NFC-normalises decomposed input', () => {

@@ -204,6 +204,77 @@ describe('sendNotification against a real SMTP server', () => {
     expect(mail.parsed.text).toContain('Thứ Tư, 14/5/2025 lúc 09:30');
     expect(mail.parsed.attachments).toHaveLength(0);
   });
+
+  it("forwards a coordinator's input to the lead: its text quoted, its files attached, who has still to send", async () => {
+    const file = await store.putAttachment({
+      filename: 'số-liệu-công-an.txt',
+      contentType: 'text/plain',
+      content: Buffer.from('bảng số liệu'),
+    });
+    const input = {
+      planId: testPlan.id,
+      subject: { type: 'task', taskId: '2.4.1' } as const,
+      occurrenceId: '2025-six-month',
+      agency: 'Công an tỉnh',
+      role: 'coordinators' as const,
+      submissionId: 'ca-2025-6t',
+      text: 'Đã phối hợp kiểm tra 12 điểm.\nĐề nghị bổ sung kinh phí.',
+      receivedAt: '2025-05-09T03:00:00.000Z',
+      onTime: true,
+      attachments: [file],
+    };
+    const { reportId } = await store.saveReport(input);
+    const before = sink.received.length;
+    await run(
+      activities.sendNotification,
+      reminder({
+        key: 'forward-1',
+        kind: 'input-forwarded',
+        to: ['Sở Văn hóa, Thể thao và Du lịch'],
+        party: 'lead',
+        missing: ['Sở Ngoại vụ'],
+        receipt: {
+          reportId,
+          submissionId: input.submissionId,
+          agency: 'Công an tỉnh',
+          occurrenceId: input.occurrenceId,
+          receivedAt: input.receivedAt,
+          onTime: true,
+        },
+      }),
+    );
+    const mail = sink.received[before];
+    expect(mail.envelope.to).toEqual(['svhttdl@daknong.example', 'vanphong.svhttdl@daknong.example']);
+    expect(mail.parsed.subject).toBe(
+      '[Ý kiến phối hợp] 678/KH-UBND – Nhiệm vụ 2.4.1 – Báo cáo 6 tháng năm 2025, nhận 9/5/2025',
+    );
+    expect(mail.parsed.text).toContain('Công an tỉnh đã gửi ý kiến, số liệu phối hợp');
+    expect(mail.parsed.text).toContain('> Đã phối hợp kiểm tra 12 điểm.\n> Đề nghị bổ sung kinh phí.');
+    expect(mail.parsed.text).toMatch(/Các cơ quan phối hợp chưa gửi:\n {2}- Sở Ngoại vụ/);
+    expect(String(mail.parsed.html)).toContain('<blockquote');
+    expect(mail.parsed.attachments.map((a) => [a.filename, a.content.toString('utf8')])).toEqual([
+      ['số-liệu-công-an.txt', 'bảng số liệu'],
+    ]);
+  });
+
+  it('fails without retry when the input to forward is not in the store', async () => {
+    const request = reminder({
+      key: 'forward-missing',
+      kind: 'input-forwarded',
+      receipt: {
+        reportId: 'r-khong-co',
+        submissionId: 'x',
+        agency: 'Công an tỉnh',
+        occurrenceId: '2025-six-month',
+        receivedAt: '2025-05-09T03:00:00.000Z',
+        onTime: true,
+      },
+    });
+    await expect(run(activities.sendNotification, request)).rejects.toMatchObject({
+      type: 'UnknownReport',
+      nonRetryable: true,
+    });
+  });
 });
 
 describe('sendNotification while the SMTP server is down', () => {

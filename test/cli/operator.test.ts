@@ -16,6 +16,7 @@ import { reportSubmitCommand } from '../../src/cli/report';
 import { formatStartResult, startCommand } from '../../src/cli/start';
 import { formatStatus, statusCommand, type StatusEntry } from '../../src/cli/status';
 import { startMailCapture, type MailCapture } from '../../src/mail-capture';
+import { Mailbox } from '../../src/mail-capture/mailbox';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
@@ -167,6 +168,22 @@ describe('operator commands against a running worker', () => {
       reason: expect.stringContaining('Trùng lặp'),
     });
     expect(Object.keys((await view('1')).current?.reported ?? {})).toEqual(['Sở Tài chính']);
+  });
+
+  test("the coordinator's input reaches the lead by email, with its text and file", async () => {
+    const mailbox = new Mailbox(join(root, 'mail'));
+    const forward = await eventually(async () =>
+      (await mailbox.list()).find((m) => m.subject.startsWith('[Ý kiến phối hợp]')),
+    );
+    expect(forward.to).toEqual(['vanthu@sotttt.thunghiem.example']);
+    expect(forward.subject).toContain('Nhiệm vụ 1');
+    const mail = await mailbox.read(forward.id);
+    expect(mail?.text).toContain('Sở Tài chính đã gửi ý kiến, số liệu phối hợp');
+    expect(mail?.text).toContain('> Ý kiến phối hợp của Sở Tài chính');
+    expect(mail?.text).toContain('Đã nhận đủ ý kiến của các cơ quan phối hợp.');
+    expect(mail?.attachments.map((a) => [a.filename, a.content.toString('utf8')])).toEqual([
+      ['bang-so-lieu.txt', 'Số liệu quý\n'],
+    ]);
   });
 
   test('report submit rejects an agency that is not in the directory, with the reason', async () => {

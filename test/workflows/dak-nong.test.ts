@@ -84,5 +84,19 @@ describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
         .sort(),
     ).toEqual(['2025-annual', '2025-six-month']);
     expect(onTime.events.filter((e) => e.kind === 'rejected')).toEqual([]);
+
+    // Each coordinator's input goes on to the task's lead, once, right when it is received.
+    const leadOf = new Map(
+      schedules.flatMap(({ subject, schedule }) => (subject.type === 'task' ? [[subject.taskId, schedule.lead]] : [])),
+    );
+    const inputs = onTime.events.filter(
+      (e) => e.kind === 'report' && e.taskId && !leadOf.get(e.taskId)?.includes(e.from as string),
+    );
+    const forwards = onTime.events.filter((e) => e.kind === 'forward');
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(forwards.map((e) => [e.taskId, e.period, e.to]).sort()).toEqual(
+      inputs.flatMap((e) => (leadOf.get(e.taskId as string) ?? []).map((lead) => [e.taskId, e.period, [lead]])).sort(),
+    );
+    expect(new Set(forwards.map((e) => e.messageId)).size).toBe(forwards.length);
   });
 });

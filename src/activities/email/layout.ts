@@ -6,6 +6,8 @@ export interface Letter {
   paragraphs: string[];
   /** Label → value rows: plan, task, period, due date … */
   facts: Array<[string, string]>;
+  /** Text written by an agency (forwarded input), set apart from the system's own words. */
+  quote?: { title: string; text: string };
   /** A titled bullet list (missing agencies). */
   list?: { title: string; items: string[] };
   /** How to act: a sentence and an optional link. */
@@ -38,6 +40,11 @@ function toText(letter: Letter): string {
   const width = Math.max(...letter.facts.map(([label]) => label.length));
   for (const [label, value] of letter.facts) lines.push(`${`${label}:`.padEnd(width + 2)}${value}`);
   if (letter.facts.length) lines.push('');
+  if (letter.quote) {
+    lines.push(letter.quote.title);
+    for (const line of letter.quote.text.split(/\r?\n/)) lines.push(`> ${line}`.trimEnd());
+    lines.push('');
+  }
   if (letter.list) {
     lines.push(letter.list.title);
     for (const item of letter.list.items) lines.push(`  - ${item}`);
@@ -69,6 +76,12 @@ function toHtml(letter: Letter): string {
       );
     }
     parts.push('</table>');
+  }
+  if (letter.quote) {
+    parts.push(
+      `<p>${e(letter.quote.title)}</p>`,
+      `<blockquote style="margin: 0 0 8px 0; padding: 4px 12px; border-left: 3px solid #999; white-space: pre-wrap;">${e(letter.quote.text)}</blockquote>`,
+    );
   }
   if (letter.list) {
     parts.push(`<p>${e(letter.list.title)}</p><ul>`, ...letter.list.items.map((i) => `<li>${e(i)}</li>`), '</ul>');

@@ -31,6 +31,8 @@ export interface NotificationContext {
   missing?: string[];
   step?: number;
   receipt?: { reportId: string; agency: string; receivedAt: string; onTime: boolean };
+  /** Forwarded input: the report's text and the names of its attached files. */
+  report?: { text: string; attachments: string[] };
   /** "Today" in the plan's zone, `YYYY-MM-DD` (for days overdue). */
   today: string;
   /** The plan's IANA zone: instants are shown there. */
@@ -48,6 +50,7 @@ export const subjectTags: Record<NotificationKind, string> = {
   'escalation-lead': 'Đôn đốc phối hợp',
   'escalation-focal': 'Đôn đốc chủ trì',
   receipt: 'Đã nhận báo cáo',
+  'input-forwarded': 'Ý kiến phối hợp',
   summary: 'Tổng hợp',
 };
 
@@ -242,6 +245,35 @@ function receipt(ctx: NotificationContext, signature: string): Letter {
   };
 }
 
+function inputForwarded(ctx: NotificationContext, signature: string): Letter {
+  const r = ctx.receipt;
+  const facts = common(ctx);
+  if (r) {
+    facts.push(
+      ['Cơ quan phối hợp gửi', r.agency],
+      ['Thời điểm nhận', formatInstant(r.receivedAt, ctx.timezone)],
+      ['Tình trạng', r.onTime ? 'Đúng hạn' : 'Trễ hạn'],
+      ['Mã báo cáo', r.reportId],
+    );
+  }
+  if (ctx.report?.attachments.length) facts.push(['Tệp đính kèm', ctx.report.attachments.join('; ')]);
+  if (ctx.due) facts.push(['Hạn quý cơ quan gửi báo cáo', dueText(ctx.due)]);
+  const received = r ? `nhận ${formatDate(localDate(r.receivedAt, ctx.timezone))}` : undefined;
+  const who = r?.agency ?? 'Cơ quan phối hợp';
+  return {
+    subject: subjectLine({ ...ctx, dateNote: received }),
+    to: ctx.to,
+    paragraphs: [
+      `${who} đã gửi ý kiến, số liệu phối hợp cho nhiệm vụ do quý cơ quan chủ trì theo ${planInText(ctx.plan)}, để quý cơ quan tổng hợp vào báo cáo.`,
+    ],
+    facts,
+    quote: ctx.report ? { title: `Nội dung của ${who}:`, text: ctx.report.text } : undefined,
+    list: ctx.missing?.length ? { title: 'Các cơ quan phối hợp chưa gửi:', items: ctx.missing } : undefined,
+    notes: ctx.missing?.length ? undefined : ['Đã nhận đủ ý kiến của các cơ quan phối hợp.'],
+    signature,
+  };
+}
+
 /** Renders a notification (every kind but the summary) as subject, plain text and HTML in Vietnamese. */
 export function renderNotification(ctx: NotificationContext): RenderedEmail {
   const signature = `Hệ thống Đôn đốc – ${ctx.plan.focalAgency}`;
@@ -256,5 +288,7 @@ export function renderNotification(ctx: NotificationContext): RenderedEmail {
       return renderLetter(escalationFocal(ctx, signature));
     case 'receipt':
       return renderLetter(receipt(ctx, signature));
+    case 'input-forwarded':
+      return renderLetter(inputForwarded(ctx, signature));
   }
 }
