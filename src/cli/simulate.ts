@@ -45,7 +45,8 @@ export function registerSimulate(program: Command): void {
           const count = (kind: string) => result.events.filter((e) => e.kind === kind).length;
           console.log(
             `Tổng: ${count('reminder')} nhắc hạn, ${count('overdue')} quá hạn, ${count('escalation')} báo cáo chậm, ` +
-              `${count('summary')} tổng hợp, ${count('report')} báo cáo nhận, ${count('rejected')} bị từ chối`,
+              `${count('summary')} tổng hợp, ${count('report')} báo cáo nhận, ${count('forward')} ý kiến chuyển chủ trì, ` +
+              `${count('rejected')} bị từ chối`,
           );
         }
       } catch (err) {

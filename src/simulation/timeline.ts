@@ -45,7 +45,7 @@ export function formatTimeline(events: TimelineEvent[], zone: string): string {
       const what = e.taskId ? `NV ${e.taskId}` : e.deliverableId ? `Hạn ${e.deliverableId}` : 'Kế hoạch';
       const who = e.kind === 'report' ? `${e.from} (${e.onTime ? 'đúng hạn' : 'trễ hạn'})` : `→ ${e.to.join('; ')}`;
       const missing = e.missing?.length ? ` [chưa báo cáo: ${e.missing.join('; ')}]` : '';
-      return `${fmt.format(new Date(e.at))}  ${labels[e.kind].padEnd(12)} ${what.padEnd(16)} ${(e.period ?? '').padEnd(18)} ${who}${missing}`;
+      return `${fmt.format(new Date(e.at))}  ${labels[e.kind].padEnd(13)} ${what.padEnd(16)} ${(e.period ?? '').padEnd(18)} ${who}${missing}`;
     })
     .join('\n');
 }
