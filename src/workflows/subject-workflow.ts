@@ -95,6 +95,8 @@ const START_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Patch id of forwarding each coordinator's input to the lead (see `acceptReport`). */
 export const FORWARD_INPUT_PATCH = 'forward-coordinator-input-to-lead';
+/** Patch id of answering a report before its emails are sent (see `acceptReport`). */
+export const RECEIPT_BEFORE_EMAIL_PATCH = 'receipt-before-email';
 
 /** Continue-as-new when history passes this many events even if the server does not suggest it yet. */
 const HISTORY_SOFT_LIMIT = 2_000;
@@ -119,6 +121,13 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   let carry: SubjectCarry | undefined = input.carry;
   let changed = false;
   const pendingSubmissions = new Set<string>();
+  // Emails started by handlers that have already answered; they finish before continue-as-new or completion.
+  const outbox = new Set<Promise<void>>();
+  const inBackground = (work: Promise<void>): void => {
+    outbox.add(work);
+    void work.finally(() => outbox.delete(work));
+  };
+  const settled = (): boolean => allHandlersFinished() && outbox.size === 0;
   let published = '';
 
   const now = () => Date.now();
@@ -279,6 +288,7 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
 
   async function acceptReport(report: SubmitReportInput): Promise<Receipt> {
     if (!carry) throw ApplicationFailure.nonRetryable('Nhiệm vụ chưa sẵn sàng', 'NotReady');
+    const subjectState = carry;
     pendingSubmissions.add(report.submissionId);
     const state = findOccurrence(report.occurrenceId) as OccurrenceState;
     const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency) as string;
@@ -316,34 +326,42 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       `${role === 'lead' ? 'Báo cáo nhiệm vụ' : 'Ý kiến phối hợp'} ${onTime ? 'đúng hạn' : 'trễ hạn'} (${reportId})`,
       state.occurrence.id,
     );
-    await send({
-      key: `${planId}/${subjectPath(subject)}/${state.occurrence.id}/receipt/${report.submissionId}`,
-      kind: 'receipt',
-      to: [agency],
-      occurrenceId: state.occurrence.id,
-      occurrenceLabel: state.occurrence.label,
-      party: role,
-      due: dueOf(state.occurrence, role),
-      receipt,
-    });
-    // The lead compiles the task report from the coordinators' input, so each input goes on to the lead with its text.
-    // Patched: workflows that accepted input before this change replay without the forward.
-    if (role === 'coordinators' && patched(FORWARD_INPUT_PATCH)) {
-      const stillOwing = owing(state, carry, 'coordinators');
-      for (const lead of carry.lead) {
-        await send({
-          key: `${planId}/${subjectPath(subject)}/${state.occurrence.id}/forward/${report.submissionId}/${lead}`,
-          kind: 'input-forwarded',
-          to: [lead],
-          occurrenceId: state.occurrence.id,
-          occurrenceLabel: state.occurrence.label,
-          party: 'lead',
-          due: dueOf(state.occurrence, 'lead'),
-          receipt,
-          missing: stillOwing,
-        });
+    const occurrence = state.occurrence;
+    const lead = carry.lead;
+    const notify = async (): Promise<void> => {
+      await send({
+        key: `${planId}/${subjectPath(subject)}/${occurrence.id}/receipt/${report.submissionId}`,
+        kind: 'receipt',
+        to: [agency],
+        occurrenceId: occurrence.id,
+        occurrenceLabel: occurrence.label,
+        party: role,
+        due: dueOf(occurrence, role),
+        receipt,
+      });
+      // The lead compiles the task report from the coordinators' input, so each input goes on to the lead with its
+      // text. Patched: workflows that accepted input before this change replay without the forward.
+      if (role === 'coordinators' && patched(FORWARD_INPUT_PATCH)) {
+        const stillOwing = owing(state, subjectState, 'coordinators');
+        for (const to of lead) {
+          await send({
+            key: `${planId}/${subjectPath(subject)}/${occurrence.id}/forward/${report.submissionId}/${to}`,
+            kind: 'input-forwarded',
+            to: [to],
+            occurrenceId: occurrence.id,
+            occurrenceLabel: occurrence.label,
+            party: 'lead',
+            due: dueOf(occurrence, 'lead'),
+            receipt,
+            missing: stillOwing,
+          });
+        }
       }
-    }
+    };
+    // The receipt answers the agency once the report is stored; the emails follow, so a mail server that is down
+    // delays them (retried) but not the answer. Patched: earlier workflows answered after the emails.
+    if (patched(RECEIPT_BEFORE_EMAIL_PATCH)) inBackground(notify());
+    else await notify();
     return receipt;
   }
 
@@ -540,7 +558,7 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   publish();
 
   async function continueAsNewNow(): Promise<never> {
-    await condition(allHandlersFinished);
+    await condition(settled);
     const next: SubjectCarry = {
       ...state,
       occurrences: state.occurrences.filter((o) => !o.closed),
@@ -604,6 +622,6 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     }
   }
   publish();
-  await condition(allHandlersFinished);
+  await condition(settled);
   return state.closed;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { FORWARD_INPUT_PATCH } from '../../src/workflows/subject-workflow';
+import { FORWARD_INPUT_PATCH, RECEIPT_BEFORE_EMAIL_PATCH } from '../../src/workflows/subject-workflow';
 import { bundleOnce } from '../support/temporal';
 
 const dir = join(__dirname, 'histories');
@@ -34,7 +34,8 @@ describe('replay of recorded workflow histories', () => {
         .filter((m): m is MarkerAttributes => m?.markerName === 'core_patch')
         .flatMap((m) => m.details['patch-data'].payloads)
         .map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as { id: string }).id);
-    expect(files.flatMap(patchIds)).toContain(FORWARD_INPUT_PATCH);
+    const recorded = files.flatMap(patchIds);
+    for (const patch of [FORWARD_INPUT_PATCH, RECEIPT_BEFORE_EMAIL_PATCH]) expect(recorded).toContain(patch);
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
