@@ -6,8 +6,12 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 /** Where bundles are kept unless `DONDOC_CACHE_DIR` says otherwise: beside the project's other local state. */
 export const defaultBundleCacheDir = resolve(__dirname, '..', '..', '.dondoc', 'cache');
 
+/** Bump when the bundling options below change: bundles made with other options are not reused. */
+const BUNDLE_OPTIONS_VERSION = 1;
+
 /** What a cached bundle was built from: every source file in its source map, with the content hash of each. */
 interface BundleManifest {
+  options: number;
   workflowsPath: string;
   node: string;
   lockfile: string;
@@ -59,6 +63,7 @@ function readCached(codeFile: string, manifestFile: string, expected: Omit<Bundl
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BundleManifest;
     if (
+      manifest.options !== expected.options ||
       manifest.workflowsPath !== expected.workflowsPath ||
       manifest.node !== expected.node ||
       manifest.lockfile !== expected.lockfile
@@ -93,7 +98,12 @@ export async function cachedWorkflowBundle(
   const name = `workflow-bundle-${sha1(absolute).slice(0, 12)}`;
   const codeFile = join(cacheDir, `${name}.js`);
   const manifestFile = join(cacheDir, `${name}.json`);
-  const expected = { workflowsPath: absolute, node: process.version, lockfile: lockfileHash(absolute) };
+  const expected = {
+    options: BUNDLE_OPTIONS_VERSION,
+    workflowsPath: absolute,
+    node: process.version,
+    lockfile: lockfileHash(absolute),
+  };
 
   const cached = readCached(codeFile, manifestFile, expected);
   if (cached !== undefined) return { code: cached };

@@ -21,7 +21,7 @@ import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
 import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
-import { writeMonthlyPlan, writeTestPlans, type TestPlans } from './support/plan-fixture';
+import { writeMonthlyPlan, writeTestPlans, type TestPlans } from '../support/plan-fixture';
 
 const run = promisify(execFile);
 

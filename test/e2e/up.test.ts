@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/temporal/ports';
-import { writeTestPlans, type TestPlans } from '../cli/support/plan-fixture';
+import { writeTestPlans, type TestPlans } from '../support/plan-fixture';
 
 const root = resolve(__dirname, '..', '..');
 

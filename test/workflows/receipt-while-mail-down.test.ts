@@ -13,7 +13,7 @@ import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { freePort } from '../../src/temporal/ports';
 import { subjectStateQuery, submitReportUpdate, subjectWorkflowId } from '../../src/workflows/contract';
 import { startSmtpSink, type SmtpSink } from '../activities/support/smtp';
-import { writeTestPlans } from '../cli/support/plan-fixture';
+import { writeTestPlans } from '../support/plan-fixture';
 import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
 
 // The dev server (real time): the mail server is down when the report arrives and comes back later.
