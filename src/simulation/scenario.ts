@@ -3,8 +3,8 @@ import type { Party } from '../deadlines/occurrence';
 
 /** How agencies behave in a simulation. */
 export type ReportScenario =
-  | 'on-time' /** everyone reports two days before their due date */
-  | 'late' /** everyone reports three days after their due date */
+  | 'on-time' /** leads report on their due day, coordinators the day before, at 09:00 */
+  | 'late' /** everyone reports three days after their due day, at 09:00 */
   | 'none' /** nobody reports */
   | 'mixed'; /** each agency, by a stable hash of its name, is on time, late or silent */
 
@@ -18,6 +18,8 @@ export interface PlannedReport {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+/** Reports come in office hours: a due instant is the end of its day, so this lands at 09:00 on the day chosen. */
+const MORNING = 9 * 60 * 60 * 1000;
 
 function behaviour(scenario: ReportScenario, agency: string): 'on-time' | 'late' | 'none' {
   if (scenario !== 'mixed') return scenario;
@@ -42,8 +44,9 @@ export function plannedReports(
         for (const agency of party === 'lead' ? schedule.lead : schedule.coordinators) {
           const how = behaviour(scenario, agency);
           if (how === 'none') continue;
-          // On time: two days before (the lead one day, after its coordinators); late: three days after.
-          const at = how === 'on-time' ? due - (party === 'lead' ? 1 : 2) * DAY : due + 3 * DAY;
+          // `due` is the end of the due day: on time is 09:00 that day for a lead (after its coordinators, who send the
+          // day before); late is 09:00 three days after the due day.
+          const at = (how === 'on-time' ? due - (party === 'lead' ? 1 : 2) * DAY : due + 2 * DAY) + MORNING;
           if (at <= until) planned.push({ at, subject, occurrenceId: occurrence.id, agency, party });
         }
       }
