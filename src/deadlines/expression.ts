@@ -1,3 +1,4 @@
+import { stripDiacritics } from '../text/diacritics';
 import type { ReportKind, Rule } from './rule';
 
 /** A time expression that could not be understood; `text` is the expression as given. */
@@ -24,10 +25,7 @@ const MAX_YEAR = 2200;
  * single spaces, no spaces around "/", no trailing punctuation. "Hằng" and "hàng" both become "hang".
  */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(text)
     .toLowerCase()
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/\s+/g, ' ')

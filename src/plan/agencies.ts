@@ -1,12 +1,10 @@
+import { stripDiacritics } from '../text/diacritics';
 import { ABBREVIATIONS, AGENCY_HEAD, COMMON_AGENCIES, COMMON_GROUPS, VAGUE_REFERENCE } from './agency-names';
 import type { Agency, Directory } from './schema';
 
 /** A matching key: lower case, no diacritics (đ → d), "&" read as "và", punctuation as spaces. */
 export function agencyKey(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(text)
     .toLowerCase()
     .replace(/&/g, ' va ')
     .replace(/[^a-z0-9]+/g, ' ')

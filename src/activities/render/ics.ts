@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import ical, { ICalAlarmType, ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
+import { stripDiacritics } from '../../text/diacritics';
 
 /** A reminder on an event: some days before its (all-day) start, or at an exact instant. */
 export type IcsAlarm = { before: number; description?: string } | { at: string; description?: string };
@@ -30,10 +31,7 @@ export interface IcsOptions {
 export function icsUid(...parts: string[]): string {
   const readable = parts
     .map((p) =>
-      p
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .replace(/[đĐ]/g, 'd')
+      stripDiacritics(p)
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, ''),

@@ -1,5 +1,6 @@
 import { ExpressionError, parseExpression } from '../../deadlines/expression';
 import type { Rule } from '../../deadlines/rule';
+import { stripDiacritics } from '../../text/diacritics';
 import { AgencyResolver, isVagueReference } from '../agencies';
 import type { Directory, PlanInput } from '../schema';
 import { extractDeadlines, type DraftDeadline, type DraftDuty } from './deadlines';
@@ -33,12 +34,7 @@ export interface ImportOptions {
   directory?: Directory;
 }
 
-const fold = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
+const fold = (text: string) => stripDiacritics(text).toLowerCase();
 
 const TIME_IN_PROSE =
   /(?:hoàn thành|thực hiện|tổ chức)?\s*(?:trong|trước|chậm nhất|vào)\s+((?:ngày\s+)?\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*\d{4}|quý\s+[IVX\d]+\s*\/\s*\d{4}|tháng\s+\d{1,2}\s*(?:\/|năm)\s*\d{4}|6 tháng (?:đầu|cuối) năm \d{4})/iu;

@@ -1,3 +1,4 @@
+import { stripDiacritics } from '../../text/diacritics';
 import { firstLabel } from './fields';
 import { slice, type Span } from './segment';
 
@@ -85,10 +86,7 @@ export function titleCase(text: string): string {
 
 /** A slug for ids: "Đắk Nông" → "dak-nong". */
 export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(text)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
