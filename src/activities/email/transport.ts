@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
 
 /** A file attached to an email. */
 export interface MailAttachment {
@@ -89,10 +89,37 @@ export function createMailer(config: MailerConfig): Mailer {
     socketTimeout: 30_000,
     ...(config.local ? { ignoreTLS: true } : {}),
   });
-  const description = config.local
-    ? `hộp thư thử nghiệm ${describeSmtpUrl(config.smtpUrl)}`
-    : describeSmtpUrl(config.smtpUrl);
-  return mailerOver(transport, config.from, description);
+  return {
+    from: config.from,
+    description: config.local
+      ? `hộp thư thử nghiệm ${describeSmtpUrl(config.smtpUrl)}`
+      : describeSmtpUrl(config.smtpUrl),
+    async send(mail: OutgoingMail): Promise<Delivery> {
+      const info = await transport.sendMail({
+        from: config.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        attachments: mail.attachments,
+        replyTo: mail.replyTo?.length ? mail.replyTo : undefined,
+        headers: mail.headers,
+        // Vietnamese text is largely multi-byte UTF-8: base64 is smaller than quoted-printable for it, and faster to encode.
+        textEncoding: 'base64',
+      });
+      const addresses = (list: unknown): string[] =>
+        Array.isArray(list)
+          ? list.map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address)))
+          : [];
+      return {
+        accepted: addresses(info.accepted),
+        rejected: addresses(info.rejected),
+        response: String(info.response ?? ''),
+      };
+    },
+    close: () => transport.close(),
+  };
 }
 
 /**
@@ -105,37 +132,5 @@ export function createPreviewMailer(from: string): Mailer {
     description: 'xem trước (không gửi thư)',
     send: async (mail) => ({ accepted: [...mail.to], rejected: [], response: 'preview: not delivered' }),
     close: () => undefined,
-  };
-}
-
-function mailerOver(transport: Transporter, from: string, description: string): Mailer {
-  const addresses = (list: unknown): string[] =>
-    Array.isArray(list)
-      ? list.map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address)))
-      : [];
-  return {
-    from,
-    description,
-    async send(mail: OutgoingMail): Promise<Delivery> {
-      const info = await transport.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
-        attachments: mail.attachments,
-        replyTo: mail.replyTo?.length ? mail.replyTo : undefined,
-        headers: mail.headers,
-        // Vietnamese text is largely multi-byte UTF-8: base64 is smaller than quoted-printable for it, and faster to encode.
-        textEncoding: 'base64',
-      });
-      return {
-        accepted: addresses(info.accepted),
-        rejected: addresses(info.rejected),
-        response: String(info.response ?? ''),
-      };
-    },
-    close: () => transport.close(),
   };
 }
