@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { expandRule } from '../src/deadlines/expand';
 import { parseExpression } from '../src/deadlines/expression';
@@ -15,42 +14,12 @@ import { buildOccurrences, summaryPeriods } from '../src/deadlines/schedule';
 import { deriveHolidayYear } from '../src/deadlines/statutory-holidays';
 import { loadHolidayData, loadWorkingCalendar } from '../src/plan/holidays';
 import { planSchema } from '../src/plan/schema';
-
-/** One operation's figures. */
-export interface DeadlinesBench {
-  operation: string;
-  runs: number;
-  /** Mean milliseconds per run. */
-  ms: number;
-  /** What the baseline does. */
-  baseline: string;
-  /** Mean milliseconds per run of the baseline. */
-  baselineMs: number;
-  ratio: number;
-}
-
-function mean(runs: number, fn: () => unknown): number {
-  for (let i = 0; i < Math.min(50, runs); i++) fn();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  return (performance.now() - start) / runs;
-}
-
-async function meanAsync(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await fn();
-  return (performance.now() - start) / runs;
-}
-
-function row(operation: string, runs: number, ms: number, baseline: string, baselineMs: number): DeadlinesBench {
-  return { operation, runs, ms, baseline, baselineMs, ratio: ms / baselineMs };
-}
+import { duration, figure, mean, meanAsync, type Figure } from './measure';
 
 /** Runs the deadline benchmarks; `scale` multiplies the number of runs (1 = the standalone figures). */
-export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
+export async function benchDeadlines(scale = 1): Promise<Figure[]> {
   const n = (runs: number) => Math.max(1, Math.round(runs * scale));
-  const rows: DeadlinesBench[] = [];
+  const rows: Figure[] = [];
   const texts = [
     'trước ngày 15/11 hằng năm',
     'quý I/2025',
@@ -60,7 +29,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   ];
   const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ');
   rows.push(
-    row(
+    figure(
       'parseExpression (5 texts)',
       n(20_000),
       mean(n(20_000), () => texts.map(parseExpression)),
@@ -70,7 +39,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   );
   const period = { from: '2022-01-01', to: '2030-12-31' };
   rows.push(
-    row(
+    figure(
       'expandRule every month over 2022–2030',
       n(20_000),
       mean(n(20_000), () => expandRule({ type: 'every', unit: 'month' }, period)),
@@ -85,7 +54,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
     ),
   );
   rows.push(
-    row(
+    figure(
       'deriveHolidayYear (lunar Tết + Giỗ Tổ)',
       n(200),
       mean(n(200), () => deriveHolidayYear(2031)),
@@ -95,7 +64,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   );
   const holidaysDir = join(__dirname, '..', 'plans', 'holidays');
   rows.push(
-    row(
+    figure(
       'loadHolidayData (9 YAML files)',
       n(20),
       await meanAsync(n(20), () => loadHolidayData(holidaysDir)),
@@ -151,7 +120,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   const expandMs = mean(n(200), expandAll);
   let occurrences = 0;
   rows.push(
-    row(
+    figure(
       `buildOccurrences, 30 tasks of a 2022–2030 plan`,
       n(20),
       mean(n(20), () => {
@@ -166,7 +135,7 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   );
   rows[rows.length - 1].operation += ` (${occurrences} occurrences)`;
   rows.push(
-    row(
+    figure(
       'summaryPeriods, 2022–2030 plan',
       n(200),
       mean(n(200), () => summaryPeriods(plan, calendar)),
@@ -177,16 +146,12 @@ export async function benchDeadlines(scale = 1): Promise<DeadlinesBench[]> {
   return rows;
 }
 
-function format(ms: number): string {
-  return ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`;
-}
-
 if (require.main === module) {
   benchDeadlines().then(
     (rows) => {
       for (const r of rows) {
         console.log(
-          `${r.operation.padEnd(62)} ${format(r.ms).padStart(10)}   baseline ${format(r.baselineMs).padStart(10)} ` +
+          `${r.operation.padEnd(62)} ${duration(r.ms).padStart(10)}   baseline ${duration(r.baselineMs).padStart(10)} ` +
             `(${r.baseline})   ×${r.ratio.toFixed(1)}`,
         );
       }

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { deflateRawSync } from 'node:zlib';
 import { Client } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -23,44 +22,9 @@ import type { NotificationRequest } from '../src/activities/types';
 import { planSchema } from '../src/plan/schema';
 import { catalogOf, testDirectory, testPlan } from '../test/activities/support/plan';
 import { startSmtpSink } from '../test/activities/support/smtp';
+import { figure, timed, type Figure } from './measure';
 
-/** One operation's figures. */
-export interface NotificationsBench {
-  operation: string;
-  runs: number;
-  /** Mean milliseconds per run. */
-  ms: number;
-  /** What the baseline does. */
-  baseline: string;
-  /** Mean milliseconds per run of the baseline. */
-  baselineMs: number;
-  ratio: number;
-}
-
-function row(
-  operation: string,
-  runs: number,
-  total: number,
-  baseline: string,
-  baselineTotal: number,
-): NotificationsBench {
-  return {
-    operation,
-    runs,
-    ms: total / runs,
-    baseline,
-    baselineMs: baselineTotal / runs,
-    ratio: total / baselineTotal,
-  };
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-async function sendBench(name: string, config: StoreConfig, n: number): Promise<NotificationsBench[]> {
+async function sendBench(name: string, config: StoreConfig, n: number): Promise<Figure[]> {
   const sink = await startSmtpSink();
   const store = await openStore(config);
   const mailer = createMailer({
@@ -87,7 +51,7 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
   }));
   const send = (r: NotificationRequest) => env.run(activities.sendNotification, r);
   await send({ ...requests[0], key: `warm-${randomUUID()}` });
-  const rows: NotificationsBench[] = [];
+  const rows: Figure[] = [];
   const sendMs = await timed(async () => {
     for (const r of requests) await send(r);
   });
@@ -103,7 +67,13 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
     }
   });
   rows.push(
-    row(`[${name}] sendNotification: render + .ics + log + SMTP`, n, sendMs, 'bare SMTP send (pooled)', bareMs),
+    figure(
+      `[${name}] sendNotification: render + .ics + log + SMTP`,
+      n,
+      sendMs / n,
+      'bare SMTP send (pooled)',
+      bareMs / n,
+    ),
   );
   const duplicateMs = await timed(async () => {
     for (const r of requests) await send(r);
@@ -112,7 +82,13 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
     for (const r of requests) await store.getSend(r.key);
   });
   rows.push(
-    row(`[${name}] sendNotification again (duplicate, nothing sent)`, n, duplicateMs, 'send-log lookup', lookupMs),
+    figure(
+      `[${name}] sendNotification again (duplicate, nothing sent)`,
+      n,
+      duplicateMs / n,
+      'send-log lookup',
+      lookupMs / n,
+    ),
   );
   const reports = Array.from({ length: n }, (_, i) => ({
     planId: 'bench',
@@ -137,7 +113,7 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
       });
     }
   });
-  rows.push(row(`[${name}] storeReport (1.7 kB text)`, n, storeMs, 'one audit insert', auditMs));
+  rows.push(figure(`[${name}] storeReport (1.7 kB text)`, n, storeMs / n, 'one audit insert', auditMs / n));
   if (sink.received.length !== 2 * n + 1) {
     throw new Error(`expected ${2 * n + 1} messages, SMTP got ${sink.received.length}`);
   }
@@ -147,7 +123,7 @@ async function sendBench(name: string, config: StoreConfig, n: number): Promise<
   return rows;
 }
 
-async function summaryBench(runs: number): Promise<{ rows: NotificationsBench[]; docxKb: number; xlsxKb: number }> {
+async function summaryBench(runs: number): Promise<{ rows: Figure[]; docxKb: number; xlsxKb: number }> {
   const agencies = testDirectory.agencies.map((a) => a.name);
   const tasks = Array.from({ length: 200 }, (_, i) => ({
     id: `${Math.floor(i / 10) + 1}.${(i % 10) + 1}`,
@@ -179,7 +155,7 @@ async function summaryBench(runs: number): Promise<{ rows: NotificationsBench[];
         ],
   );
   const now = new Date();
-  const rows: NotificationsBench[] = [];
+  const rows: Figure[] = [];
   let summary = buildSummary({ plan, directory: testDirectory, period, reports, now });
   const buildMs = await timed(async () => {
     for (let i = 0; i < runs; i++) summary = buildSummary({ plan, directory: testDirectory, period, reports, now });
@@ -190,7 +166,9 @@ async function summaryBench(runs: number): Promise<{ rows: NotificationsBench[];
       for (const r of reports) byTask.set(r.subject.taskId, [...(byTask.get(r.subject.taskId) ?? []), r]);
     }
   });
-  rows.push(row('buildSummary (200 tasks, 171 reports)', runs, buildMs, 'group the reports by task', groupMs));
+  rows.push(
+    figure('buildSummary (200 tasks, 171 reports)', runs, buildMs / runs, 'group the reports by task', groupMs / runs),
+  );
   const serialise = async () => {
     for (let i = 0; i < runs; i++) deflateRawSync(JSON.stringify(summary));
   };
@@ -199,12 +177,16 @@ async function summaryBench(runs: number): Promise<{ rows: NotificationsBench[];
   const docxMs = await timed(async () => {
     for (let i = 0; i < runs; i++) docx = await renderSummaryDocx(summary);
   });
-  rows.push(row('renderSummaryDocx (200 tasks)', runs, docxMs, 'JSON + deflate of the summary', zipMs));
+  rows.push(
+    figure('renderSummaryDocx (200 tasks)', runs, docxMs / runs, 'JSON + deflate of the summary', zipMs / runs),
+  );
   let xlsx: Buffer = Buffer.alloc(0);
   const xlsxMs = await timed(async () => {
     for (let i = 0; i < runs; i++) xlsx = await renderSummaryXlsx(summary);
   });
-  rows.push(row('renderSummaryXlsx (200 tasks)', runs, xlsxMs, 'JSON + deflate of the summary', zipMs));
+  rows.push(
+    figure('renderSummaryXlsx (200 tasks)', runs, xlsxMs / runs, 'JSON + deflate of the summary', zipMs / runs),
+  );
   return { rows, docxKb: docx.length / 1024, xlsxKb: xlsx.length / 1024 };
 }
 
@@ -216,9 +198,9 @@ export async function benchNotifications(
   n = 200,
   summaryRuns = 5,
   databaseUrl = process.env.DATABASE_URL,
-): Promise<{ rows: NotificationsBench[]; docxKb: number; xlsxKb: number }> {
+): Promise<{ rows: Figure[]; docxKb: number; xlsxKb: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'dondoc-bench-'));
-  const rows: NotificationsBench[] = [];
+  const rows: Figure[] = [];
   try {
     rows.push(...(await sendBench('sqlite', { sqlitePath: join(dir, 'bench.db') }, n)));
     if (databaseUrl) {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { importPlanText } from '../src/plan/importer';
+import { mean } from './measure';
 
 /** One source's figures. */
 export interface PlanImportBench {
@@ -21,19 +21,16 @@ export interface PlanImportBench {
 
 const SOURCES = ['dak-nong-ttdn-2025', 'ninh-binh-bien-gioi-bien-2022-2030', 'thai-binh-ttdn-2019'];
 
-function mean(runs: number, fn: () => unknown): number {
-  for (let i = 0; i < Math.min(10, runs); i++) fn();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  return (performance.now() - start) / runs;
-}
-
 /** Runs the benchmark and returns one row per source; `runs` imports of each. */
 export function benchPlanImport(runs = 50, plansDir = join(__dirname, '..', 'plans')): PlanImportBench[] {
   return SOURCES.map((id) => {
     const file = join(plansDir, 'sources', `${id}.txt`);
-    const baselineMs = mean(runs, () => readFileSync(file, 'utf8').normalize('NFC'));
-    const importMs = mean(runs, () => importPlanText(readFileSync(file, 'utf8'), { fileName: file }));
+    const baselineMs = mean(runs, () => readFileSync(file, 'utf8').normalize('NFC'), Math.min(10, runs));
+    const importMs = mean(
+      runs,
+      () => importPlanText(readFileSync(file, 'utf8'), { fileName: file }),
+      Math.min(10, runs),
+    );
     return { source: id, runs, importMs, baselineMs, ratio: importMs / baselineMs };
   });
 }

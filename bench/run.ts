@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchDeadlines } from './deadlines';
 import { benchNotifications } from './notifications';
 import { benchPlanImport } from './plan-import';
+import { duration } from './measure';
 import { benchSimulate } from './simulate';
 
 /** One line of the table. */
@@ -59,12 +60,6 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
     },
   },
 ];
-
-function duration(ms: number): string {
-  if (ms < 1) return `${(ms * 1000).toFixed(1)} µs`;
-  if (ms < 1000) return `${ms.toFixed(2)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
 
 function table(rows: Row[]): string {
   const header = ['bench', 'operation', 'time', 'baseline', 'baseline time', 'ratio'];
