@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
@@ -20,7 +19,12 @@ import { Mailbox } from '../../src/mail-capture/mailbox';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
-import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
+import {
+  eventually,
+  runWorkerOnSharedServer,
+  sharedDevServerAddress,
+  type SharedServerWorker,
+} from '../support/temporal';
 import { writeMonthlyPlan, writeTestPlans, type TestPlans } from '../support/plan-fixture';
 
 const run = promisify(execFile);
@@ -38,10 +42,7 @@ describe('operator commands against a running worker', () => {
   let capture: MailCapture;
   let store: Store;
   let mailer: Mailer;
-  let nativeConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
-  let connection: Connection;
+  let dondoc: SharedServerWorker;
   let client: Client;
 
   const task = (taskId: string) => subjectWorkflowId(plans.planId, { type: 'task', taskId });
@@ -71,24 +72,12 @@ describe('operator commands against a running worker', () => {
       plans: createPlanCatalog(plans.dir),
       calendar: await loadWorkingCalendar('plans/holidays'),
     });
-    nativeConnection = await NativeConnection.connect({ address });
-    worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: await bundleOnce(require.resolve('../../src/workflows')),
-      activities,
-    });
-    running = worker.run();
-    connection = await Connection.connect({ address });
-    client = new Client({ connection, namespace: 'default' });
+    dondoc = await runWorkerOnSharedServer(taskQueue, activities);
+    client = dondoc.client;
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running?.catch(() => undefined);
-    await nativeConnection?.close();
-    await connection?.close();
+    await dondoc?.stop();
     mailer?.close();
     await store?.close();
     await capture?.stop();

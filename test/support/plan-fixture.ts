@@ -33,6 +33,21 @@ function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Everything of a test plan before its tasks: from 10 days ago to `days` ahead, the test directory's agencies. */
+function planHead(planId: string, title: string, days: number): string {
+  return `id: ${planId}
+title: ${title}
+issuer: Ủy ban nhân dân tỉnh Thử Nghiệm
+period: { from: "${isoDay(-10)}", to: "${isoDay(days)}" }
+directory: agencies/thu-nghiem.yaml
+focalAgency: Sở Thông tin và Truyền thông
+reportsTo: Ủy ban nhân dân tỉnh
+reportingOfficers:
+  - name: Lãnh đạo Sở Thông tin và Truyền thông
+    email: lanhdao@sotttt.thunghiem.example
+tasks:`;
+}
+
 /** A plans folder holding one plan whose tasks fall due in the coming weeks (the dev server runs on real time). */
 export interface TestPlans {
   dir: string;
@@ -54,17 +69,7 @@ export function writeTestPlans(root = mkdtempSync(join(tmpdir(), 'dondoc-cli-'))
       text: Trước ngày ${due}
       rule: { type: date, date: "${due}" }
 `;
-  const plan = `id: ${planId}
-title: Kế hoạch thử nghiệm dòng lệnh
-issuer: Ủy ban nhân dân tỉnh Thử Nghiệm
-period: { from: "${isoDay(-10)}", to: "${isoDay(90)}" }
-directory: agencies/thu-nghiem.yaml
-focalAgency: Sở Thông tin và Truyền thông
-reportsTo: Ủy ban nhân dân tỉnh
-reportingOfficers:
-  - name: Lãnh đạo Sở Thông tin và Truyền thông
-    email: lanhdao@sotttt.thunghiem.example
-tasks:
+  const plan = `${planHead(planId, 'Kế hoạch thử nghiệm dòng lệnh', 90)}
 ${task('1', 'Tuyên truyền trên báo chí', 'Sở Thông tin và Truyền thông', ['Sở Tài chính'], isoDay(20))}${task('2', 'Bố trí kinh phí', 'Sở Tài chính', [], isoDay(25))}${task('3', 'Bồi dưỡng cán bộ', 'Sở Nội vụ', [], isoDay(30))}`;
   const file = join(dir, `${planId}.yaml`);
   writeFileSync(file, plan);
@@ -73,17 +78,7 @@ ${task('1', 'Tuyên truyền trên báo chí', 'Sở Thông tin và Truyền th�
 
 /** A second plan in `dir` with one monthly task ("Hằng tháng"): closing a period leaves the next one open. */
 export function writeMonthlyPlan(dir: string, planId: string): string {
-  const plan = `id: ${planId}
-title: Kế hoạch thử nghiệm báo cáo hằng tháng
-issuer: Ủy ban nhân dân tỉnh Thử Nghiệm
-period: { from: "${isoDay(-10)}", to: "${isoDay(120)}" }
-directory: agencies/thu-nghiem.yaml
-focalAgency: Sở Thông tin và Truyền thông
-reportsTo: Ủy ban nhân dân tỉnh
-reportingOfficers:
-  - name: Lãnh đạo Sở Thông tin và Truyền thông
-    email: lanhdao@sotttt.thunghiem.example
-tasks:
+  const plan = `${planHead(planId, 'Kế hoạch thử nghiệm báo cáo hằng tháng', 120)}
   - id: "1"
     title: Cập nhật số liệu hằng tháng
     lead: ["Sở Tài chính"]

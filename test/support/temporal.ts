@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundle } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Activities } from '../../src/activities/types';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer as startServer, type DevServer } from '../../src/temporal/dev-server';
 import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle';
@@ -72,4 +74,35 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** A dondoc worker on the shared dev server, on a task queue of its own, and a client of that server. */
+export interface SharedServerWorker {
+  client: Client;
+  /** Shuts the worker down and closes both connections. */
+  stop(): Promise<void>;
+}
+
+/** Runs dondoc's workflows with `activities` on the shared dev server until `stop`. */
+export async function runWorkerOnSharedServer(taskQueue: string, activities: Activities): Promise<SharedServerWorker> {
+  const address = sharedDevServerAddress();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await bundleOnce(require.resolve('../../src/workflows')),
+    activities,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  return {
+    client: new Client({ connection, namespace: 'default' }),
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
 }

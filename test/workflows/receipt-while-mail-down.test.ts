@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
@@ -14,7 +12,7 @@ import { freePort } from '../../src/temporal/ports';
 import { subjectStateQuery, submitReportUpdate, subjectWorkflowId } from '../../src/workflows/contract';
 import { startSmtpSink, type SmtpSink } from '../activities/support/smtp';
 import { writeTestPlans } from '../support/plan-fixture';
-import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
+import { eventually, runWorkerOnSharedServer, type SharedServerWorker } from '../support/temporal';
 
 // The dev server (real time): the mail server is down when the report arrives and comes back later.
 describe('a report submitted while the mail server is down', () => {
@@ -23,16 +21,10 @@ describe('a report submitted while the mail server is down', () => {
   let store: Store;
   let mailer: Mailer;
   let sink: SmtpSink | undefined;
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let dondoc: SharedServerWorker | undefined;
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running?.catch(() => undefined);
-    await nativeConnection?.close();
-    await connection?.close();
+    await dondoc?.stop();
     mailer?.close();
     await sink?.stop();
     await store?.close();
@@ -45,22 +37,16 @@ describe('a report submitted while the mail server is down', () => {
     const smtpPort = await freePort();
     store = await openStore({ sqlitePath: join(root, 'dondoc.db') });
     mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'dondoc <dondoc@localhost>', local: true });
-    const address = sharedDevServerAddress();
-    nativeConnection = await NativeConnection.connect({ address });
-    worker = await Worker.create({
-      connection: nativeConnection,
+    dondoc = await runWorkerOnSharedServer(
       taskQueue,
-      workflowBundle: await bundleOnce(require.resolve('../../src/workflows')),
-      activities: createActivities({
+      createActivities({
         store,
         mailer,
         plans: createPlanCatalog(plans.dir),
         calendar: await loadWorkingCalendar('plans/holidays'),
       }),
-    });
-    running = worker.run();
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection });
+    );
+    const { client } = dondoc;
 
     const subject = { type: 'task', taskId: '1' } as const;
     const handle = await client.workflow.start('subjectWorkflow', {
@@ -72,7 +58,9 @@ describe('a report submitted while the mail server is down', () => {
 
     // Sở Tài chính coordinates task 1; its input is answered with a receipt although no email can go out.
     const receipt = await handle.executeUpdate(submitReportUpdate, {
-      args: [{ agency: 'Sở Tài chính', occurrenceId, submissionId: 'stc-1', text: 'Ý kiến của Sở Tài chính: thống nhất.' }],
+      args: [
+        { agency: 'Sở Tài chính', occurrenceId, submissionId: 'stc-1', text: 'Ý kiến của Sở Tài chính: thống nhất.' },
+      ],
     });
     expect(receipt).toMatchObject({ agency: 'Sở Tài chính', occurrenceId, onTime: true });
     const receiptKey = `${plans.planId}/task/1/${occurrenceId}/receipt/stc-1`;
