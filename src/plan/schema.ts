@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { reportKindSchema, ruleSchema } from '../deadlines/rule';
 
@@ -57,7 +58,10 @@ export const reminderPolicySchema = z.object({
   /** Local time of day for every notice, HH:mm. */
   sendAt: z
     .string()
-    .regex(/^\d{2}:\d{2}$/)
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      error: (issue) =>
+        `giờ gửi ${JSON.stringify(issue.input)} không hợp lệ (expected HH:mm, 00:00–23:59, e.g. "08:00")`,
+    })
     .default('08:00'),
   /** Working days before the lead's due date by which coordinators owe their input to the lead. */
   coordinatorLeadWorkingDays: z.number().int().min(0).default(3),
@@ -95,7 +99,14 @@ export const planSchema = z.object({
   period: z
     .object({ from: isoDate, to: isoDate })
     .refine((p) => p.from <= p.to, 'period.from must not be after period.to'),
-  timezone: z.string().default('Asia/Ho_Chi_Minh'),
+  /** IANA zone of every date and send time. */
+  timezone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), {
+      error: (issue) =>
+        `múi giờ ${JSON.stringify(issue.input)} không hợp lệ (expected an IANA zone such as Asia/Ho_Chi_Minh)`,
+    })
+    .default('Asia/Ho_Chi_Minh'),
   /** Path of the agency directory, relative to the plan file. */
   directory: z.string().min(1),
   /** Path of the source text, relative to the plan file. */

@@ -92,6 +92,21 @@ describe('loadPlanFile', () => {
         'x.yaml:14 tasks[0].timeframe.rule',
       ],
     ],
+    [
+      'a time zone that is not an IANA zone',
+      planYaml(undefined, 'timezone: Asia/Hanoi_City\n'),
+      ['x.yaml:16 timezone: múi giờ "Asia/Hanoi_City" không hợp lệ (expected an IANA zone'],
+    ],
+    [
+      'a send time past 23:59',
+      planYaml(undefined, 'policy:\n  sendAt: "99:99"\n'),
+      ['x.yaml:17 policy.sendAt: giờ gửi "99:99" không hợp lệ (expected HH:mm, 00:00–23:59'],
+    ],
+    [
+      'a send time without its leading zero',
+      planYaml(undefined, 'policy:\n  sendAt: "8:00"\n'),
+      ['x.yaml:17 policy.sendAt:'],
+    ],
     ['a YAML syntax error', 'id: x\ntitle: [unclosed\n', ['x.yaml:3: YAML syntax']],
     ['an empty file', '', ['x.yaml: empty file, expected a YAML mapping']],
     ['a list instead of a mapping', '- a\n- b\n', ['x.yaml:1: expected a YAML mapping']],
@@ -100,6 +115,16 @@ describe('loadPlanFile', () => {
     const found = await problems(plans.write('bad.yaml', yaml));
     for (const message of expected)
       expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${escape(message)}`)));
+  });
+
+  it.each([
+    ['UTC', '00:00'],
+    ['Asia/Bangkok', '23:59'],
+  ])('accepts the time zone %s and the send time %s', async (timezone, sendAt) => {
+    const { plan } = await loadPlanFile(
+      plans.write('zone.yaml', planYaml(undefined, `timezone: ${timezone}\npolicy:\n  sendAt: "${sendAt}"\n`)),
+    );
+    expect([plan.timezone, plan.policy.sendAt]).toEqual([timezone, sendAt]);
   });
 
   it('names a missing directory file from the plan', async () => {
