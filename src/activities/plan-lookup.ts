@@ -1,18 +1,22 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Directory, Plan } from '../plan/schema';
 import type { PlanCatalog, Subject } from './types';
 
-/** The plan and its directory, or a non-retryable `UnknownPlan` when the catalog has no valid plan with that id. */
+/** Failure type of a lookup while the plan's file is broken or missing; retryable, so the step runs once it is fixed. */
+export const PLAN_UNAVAILABLE = 'PlanUnavailable';
+
+/**
+ * The plan and its directory, or a retryable `PlanUnavailable` while the catalog cannot serve it (logged once per
+ * distinct problem): an operator's mistake in a file delays that plan's steps, it does not fail them for good.
+ */
 export async function lookupPlan(plans: PlanCatalog, planId: string): Promise<{ plan: Plan; directory: Directory }> {
   try {
     return await plans.get(planId);
   } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'PlanError' || name === 'UnknownPlan' || (err as ApplicationFailure).type === 'UnknownPlan') {
-      throw ApplicationFailure.nonRetryable(
-        `Không tìm thấy kế hoạch hợp lệ "${planId}": ${(err as Error).message}`,
-        'UnknownPlan',
-      );
+    const e = err as Error & { firstReport?: boolean };
+    if (e.name === 'PlanUnavailableError' || e.name === 'PlanError') {
+      if (e.firstReport !== false) log.warn(e.message, { planId });
+      throw ApplicationFailure.retryable(e.message, PLAN_UNAVAILABLE);
     }
     throw err;
   }

@@ -206,27 +206,71 @@ async function planFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Loads every `*.yaml` plan directly in `dir` (not its `agencies/` or other subfolders); throws one `PlanError` for all. */
-export async function loadPlans(dir = 'plans'): Promise<LoadedPlan[]> {
+/** A plan file of a folder that cannot be used, with the plan ids it may hold. */
+export interface BrokenPlanFile {
+  file: string;
+  /** The `id:` the file declares (when a line says so) and its name without `.yaml`: a lookup of either finds it. */
+  planIds: string[];
+  problems: PlanProblem[];
+}
+
+/** What a plans folder holds: the plans that load, and the files that do not, each on its own. */
+export interface PlanFolder {
+  plans: LoadedPlan[];
+  broken: BrokenPlanFile[];
+}
+
+async function declaredIds(file: string): Promise<string[]> {
+  const stem = /([^\\/]+)\.ya?ml$/i.exec(file)?.[1];
+  let declared: string | undefined;
+  try {
+    // A regular expression, not the YAML parser: it also reads the id of a file with a syntax error.
+    declared = /^id:[ \t]*(["']?)([^"'\s#]+)\1/m.exec(await readFile(file, 'utf8'))?.[2];
+  } catch {
+    declared = undefined;
+  }
+  return [...new Set([declared, stem].filter((id): id is string => !!id))];
+}
+
+/**
+ * Loads every `*.yaml` plan directly in `dir` (not its `agencies/` or other subfolders), each file on its own, so a
+ * broken file keeps out only itself; two files with the same plan id are both set aside. Throws `PlanError` only
+ * when the folder cannot be read.
+ */
+export async function loadPlanFolder(dir = 'plans'): Promise<PlanFolder> {
   const loaded: LoadedPlan[] = [];
-  const problems: PlanProblem[] = [];
+  const broken: BrokenPlanFile[] = [];
   for (const file of await planFiles(dir)) {
     try {
       loaded.push(await loadPlanFile(file));
     } catch (err) {
       if ((err as Error).name !== 'PlanError') throw err;
-      problems.push(...(err as PlanError).problems);
+      broken.push({ file: shown(file), planIds: await declaredIds(file), problems: (err as PlanError).problems });
     }
   }
-  const ids = new Map<string, string>();
-  for (const { plan, file } of loaded) {
-    const other = ids.get(plan.id);
-    if (other)
-      problems.push({ file, path: 'id', message: `plan id "${plan.id}" is also used by ${other}`, severity: 'error' });
-    ids.set(plan.id, file);
+  const plans: LoadedPlan[] = [];
+  for (const entry of loaded) {
+    const others = loaded.filter((o) => o !== entry && o.plan.id === entry.plan.id).map((o) => o.file);
+    if (others.length === 0) {
+      plans.push(entry);
+      continue;
+    }
+    const message = `plan id "${entry.plan.id}" is also used by ${others.join(', ')}`;
+    broken.push({
+      file: entry.file,
+      planIds: [entry.plan.id],
+      problems: [{ file: entry.file, path: 'id', message, severity: 'error' }],
+    });
   }
+  return { plans, broken };
+}
+
+/** Loads every `*.yaml` plan directly in `dir` (not its `agencies/` or other subfolders); throws one `PlanError` for all. */
+export async function loadPlans(dir = 'plans'): Promise<LoadedPlan[]> {
+  const { plans, broken } = await loadPlanFolder(dir);
+  const problems = broken.flatMap((b) => b.problems);
   if (problems.some((p) => p.severity === 'error')) throw new PlanError(problems);
-  return loaded;
+  return plans;
 }
 
 /** The path of the plan file whose `id` is `planId`: `<dir>/<planId>.yaml` when it holds that id, else the first file that does. */

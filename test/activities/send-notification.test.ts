@@ -154,11 +154,19 @@ describe('sendNotification against a real SMTP server', () => {
       reminder({ key: 'bad-task', subject: { type: 'task', taskId: '9.9' } }),
       'UnknownTask',
     ],
-    ['a plan the catalog does not have', reminder({ key: 'bad-plan', planId: 'khong-co' }), 'UnknownPlan'],
   ])('fails without retry for %s and sends nothing', async (_what, request, type) => {
     const before = sink.received.length;
     const error = await run(activities.sendNotification, request).catch((e: unknown) => e);
     expect(error).toMatchObject({ type, nonRetryable: true });
+    expect(sink.received).toHaveLength(before);
+  });
+
+  it('fails with retry for a plan the catalog does not have (a plan file may be added or fixed) and sends nothing', async () => {
+    const before = sink.received.length;
+    const error = await run(activities.sendNotification, reminder({ key: 'bad-plan', planId: 'khong-co' })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ type: 'PlanUnavailable', nonRetryable: false });
     expect(sink.received).toHaveLength(before);
   });
 

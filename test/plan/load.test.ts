@@ -1,4 +1,4 @@
-import { findPlanFile, loadPlanFile, loadPlans, PlanError } from '../../src/plan/load';
+import { findPlanFile, loadPlanFile, loadPlanFolder, loadPlans, PlanError } from '../../src/plan/load';
 import { formatProblem } from '../../src/plan/problems';
 import { PLANS } from './support/fixtures';
 import { planYaml, tmpPlans } from './support/tmp-plans';
@@ -138,6 +138,43 @@ describe('loadPlanFile', () => {
   it('reports a missing plan file without a stack trace', async () => {
     const found = await problems(`${plans.dir}/missing.yaml`);
     expect(found).toEqual(['x.yaml: file not found']);
+  });
+});
+
+describe('loadPlanFolder', () => {
+  const plans = tmpPlans();
+  afterAll(() => plans.cleanup());
+
+  it('loads each file on its own: a broken file keeps out only itself, with the id it declares', async () => {
+    plans.write('a-good.yaml', planYaml());
+    plans.write(
+      'b-old-name.yaml',
+      planYaml().replace('id: thu-nghiem', 'id: ke-hoach-hong').replace('tasks:', 'tasks: ['),
+    );
+    const { plans: loaded, broken } = await loadPlanFolder(plans.dir);
+    expect(loaded.map((l) => l.plan.id)).toEqual(['thu-nghiem']);
+    expect(broken).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/b-old-name\.yaml$/),
+        planIds: ['ke-hoach-hong', 'b-old-name'],
+        problems: expect.arrayContaining([
+          expect.objectContaining({ message: expect.stringContaining('YAML syntax') }),
+        ]),
+      }),
+    ]);
+    await expect(loadPlans(plans.dir)).rejects.toMatchObject({
+      message: expect.stringMatching(/b-old-name\.yaml:\d+: YAML syntax/),
+    });
+  });
+
+  it('sets aside both files of a plan id used twice', async () => {
+    plans.write('b-old-name.yaml', planYaml());
+    const { plans: loaded, broken } = await loadPlanFolder(plans.dir);
+    expect(loaded).toEqual([]);
+    expect(broken.map((b) => [b.planIds, b.problems[0].message])).toEqual([
+      [['thu-nghiem'], expect.stringMatching(/^plan id "thu-nghiem" is also used by .*b-old-name\.yaml$/)],
+      [['thu-nghiem'], expect.stringMatching(/^plan id "thu-nghiem" is also used by .*a-good\.yaml$/)],
+    ]);
   });
 });
 

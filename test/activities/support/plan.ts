@@ -1,4 +1,5 @@
 import { directorySchema, planSchema, type Directory, type Plan } from '../../../src/plan/schema';
+import { PlanUnavailableError } from '../../../src/activities/plan-catalog';
 import type { PlanCatalog } from '../../../src/activities/types';
 
 /** A small plan in the shape of the Đắk Nông foreign-information plan: a lead with coordinators, a group lead, a deliverable. */
@@ -85,12 +86,12 @@ export const testDirectory: Directory = directorySchema.parse({
   groups: [{ name: 'các Sở, ban, ngành' }, { name: 'UBND các huyện, thành phố' }],
 });
 
-/** A catalog holding the given plans; unknown ids fail like the file catalog (`PlanError`). */
+/** A catalog holding the given plans; unknown ids fail like the file catalog (`PlanUnavailableError`). */
 export function catalogOf(...entries: Array<{ plan: Plan; directory: Directory }>): PlanCatalog {
   return {
     async get(planId) {
       const entry = entries.find((e) => e.plan.id === planId);
-      if (!entry) throw Object.assign(new Error(`no plan with id "${planId}"`), { name: 'PlanError' });
+      if (!entry) throw new PlanUnavailableError(`no plan with id "${planId}"`, planId, true);
       return entry;
     },
   };
