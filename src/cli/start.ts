@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { loadPlanFile, loadPlans, PlanError, type LoadedPlan, type PlanProblem } from '../plan/load';
 import { plansDirFromEnv } from '../services/data-home';
-import { startPlanWorkflows, type PlanStartResult } from '../services/start-plans';
-import { runCommand, withClient } from './client';
+import { startPlanWorkflows, workerPlanProblems, type PlanStartResult } from '../services/start-plans';
+import { CommandError, runCommand, withClient } from './client';
 
-/** Validates the given plan files, or every plan in the plans folder; throws one `PlanError` listing every problem. */
+/**
+ * Validates the given plan files, or every plan in the plans folder; throws one `PlanError` listing every problem,
+ * or a `CommandError` when the worker would not read a given file (outside its plans folder, or its id used twice).
+ */
 export async function loadPlansToStart(
   files: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LoadedPlan[]> {
-  if (files.length === 0) return loadPlans(plansDirFromEnv(env));
+  const plansDir = plansDirFromEnv(env);
+  if (files.length === 0) return loadPlans(plansDir);
   const loaded: LoadedPlan[] = [];
   const problems: PlanProblem[] = [];
   for (const file of files) {
@@ -21,6 +25,12 @@ export async function loadPlansToStart(
     }
   }
   if (problems.some((p) => p.severity === 'error')) throw new PlanError(problems);
+  const unread = await workerPlanProblems(loaded, plansDir);
+  if (unread.length > 0) {
+    throw new CommandError(
+      `không khởi động kế hoạch nào (nothing started): worker không đọc được kế hoạch từ tệp đã cho.\n${unread.map((line) => `  ${line}`).join('\n')}`,
+    );
+  }
   return loaded;
 }
 

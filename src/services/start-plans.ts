@@ -1,5 +1,7 @@
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { LoadedPlan } from '../plan/load';
+import { loadPlanFolder, type LoadedPlan } from '../plan/load';
 import { planWorkflowId, TASK_QUEUE } from '../workflows/contract';
 
 /** What starting a plan's workflow did. */
@@ -76,4 +78,43 @@ export async function startPlanWorkflows(
     }
   }
   return results;
+}
+
+/**
+ * Why the worker, which reads only the `*.yaml` files directly in `plansDir`, would not serve each plan: its file is
+ * elsewhere, or another file of the folder declares the same id. One Vietnamese line per problem; none when all is well.
+ */
+export async function workerPlanProblems(plans: readonly LoadedPlan[], plansDir: string): Promise<string[]> {
+  const folder = await realpath(plansDir).catch(() => undefined);
+  const contents = folder ? await loadPlanFolder(plansDir) : { plans: [], broken: [] };
+  const problems: string[] = [];
+  for (const { file, plan } of plans) {
+    const name = basename(file);
+    const inFolder = folder !== undefined && (await realpath(dirname(file))) === folder;
+    if (!inFolder) {
+      problems.push(
+        `${file}: tệp nằm ngoài thư mục kế hoạch mà worker đọc (plans folder), ${plansDir} (DONDOC_PLANS_DIR), ` +
+          `nên worker sẽ không tìm thấy kế hoạch "${plan.id}". Chép tệp vào ${plansDir} rồi chạy ` +
+          `"dondoc start ${join(plansDir, name)}", hoặc đặt DONDOC_PLANS_DIR là thư mục của tệp cho cả worker và lệnh này.`,
+      );
+      continue;
+    }
+    if (!/\.ya?ml$/i.test(name)) {
+      problems.push(
+        `${file}: worker chỉ đọc các tệp *.yaml, *.yml trong ${plansDir}; đổi tên tệp thành ${name.replace(/\.[^.]*$/, '')}.yaml.`,
+      );
+      continue;
+    }
+    const others = [
+      ...contents.plans.filter((p) => p.plan.id === plan.id).map((p) => p.file),
+      ...contents.broken.filter((b) => b.planIds.includes(plan.id)).map((b) => b.file),
+    ].filter((other) => basename(other) !== name);
+    if (others.length > 0) {
+      problems.push(
+        `${file}: thư mục kế hoạch ${plansDir} còn có ${[...new Set(others)].join(', ')} cùng id "${plan.id}" ` +
+          '(duplicate plan id), worker không biết tệp nào đúng. Xóa tệp thừa hoặc đổi id của một trong hai tệp.',
+      );
+    }
+  }
+  return problems;
 }

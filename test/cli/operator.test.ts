@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ import { startMailCapture, type MailCapture } from '../../src/mail-capture';
 import { Mailbox } from '../../src/mail-capture/mailbox';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
-import { submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
+import { planWorkflowId, submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
 import {
   eventually,
   runWorkerOnSharedServer,
@@ -93,6 +93,49 @@ describe('operator commands against a running worker', () => {
     expect(formatStartResult(second[0])).toContain('already running');
     // Every subject has loaded its schedule before the next tests send it updates.
     for (const id of ['1', '2', '3']) await eventually(async () => (await view(id)).current);
+  });
+
+  test('start refuses a plan file outside the plans folder the worker reads, says how to fix it, and starts nothing', async () => {
+    const planId = `${plans.planId}-outside`;
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(join(elsewhere, 'agencies'), { recursive: true });
+    copyFileSync(join(plans.dir, 'agencies', 'thu-nghiem.yaml'), join(elsewhere, 'agencies', 'thu-nghiem.yaml'));
+    const file = writeMonthlyPlan(elsewhere, planId);
+    await expect(startCommand([file], { env, taskQueue })).rejects.toMatchObject({
+      name: 'CommandError',
+      exitCode: 1,
+      message: expect.stringMatching(
+        new RegExp(`nothing started[^]*nằm ngoài thư mục kế hoạch[^]*${plans.dir}[^]*DONDOC_PLANS_DIR[^]*Chép tệp vào`),
+      ),
+    });
+    const cli = await run('npx', ['dondoc', 'start', file], { env, timeout: 90_000 }).catch(
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(cli).toMatchObject({ code: 1, stderr: expect.stringContaining(`kế hoạch "${planId}"`) });
+    await expect(client.workflow.getHandle(planWorkflowId(planId)).describe()).rejects.toMatchObject({
+      name: 'WorkflowNotFoundError',
+    });
+  });
+
+  test('start refuses a plan whose id another file of the plans folder declares too', async () => {
+    const planId = `${plans.planId}-twice`;
+    const first = writeMonthlyPlan(plans.dir, planId);
+    const copy = join(plans.dir, `${planId}-copy.yaml`);
+    copyFileSync(first, copy);
+    try {
+      await expect(startCommand([copy], { env, taskQueue })).rejects.toMatchObject({
+        name: 'CommandError',
+        message: expect.stringMatching(
+          new RegExp(`còn có .*${planId}\\.yaml cùng id "${planId}" \\(duplicate plan id\\)`),
+        ),
+      });
+      await expect(client.workflow.getHandle(planWorkflowId(planId)).describe()).rejects.toMatchObject({
+        name: 'WorkflowNotFoundError',
+      });
+    } finally {
+      rmSync(first);
+      rmSync(copy);
+    }
   });
 
   test('status lists every task of the plan through visibility, with its period and due date', async () => {
