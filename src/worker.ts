@@ -8,6 +8,7 @@ import { openStore, storeConfigFromEnv } from './activities/storage';
 import type { Store } from './activities/storage/store';
 import { loadWorkingCalendar } from './plan/holidays';
 import { temporalConfigFromEnv } from './temporal/connection';
+import { assertSearchAttributes } from './temporal/search-attributes';
 import { cachedWorkflowBundle } from './temporal/workflow-bundle';
 import { TASK_QUEUE } from './workflows/contract';
 
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
     tls: config.tls,
     apiKey: config.apiKey,
   });
+  // Before anything else: without dondoc's search attributes every workflow task would fail, over and over.
+  const { warning } = await assertSearchAttributes(connection, config.namespace, config.address);
+  if (warning) console.warn(`dondoc worker: ${warning}`);
   const deps = await activityDepsFromEnv();
   const worker = await createWorker(connection, config.namespace, createActivities(deps));
   await worker.run();

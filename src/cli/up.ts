@@ -32,6 +32,7 @@ export function formatBanner(services: RunningServices): string[] {
     lines.push(`  Gửi thư qua (SMTP):                    ${info.smtp}`);
   }
   lines.push(`  Cơ sở dữ liệu dondoc (database):       ${info.database}`);
+  for (const warning of info.warnings) lines.push(`  Cảnh báo (warning): ${warning}`);
   lines.push(`Kế hoạch trong ${info.plansDir} (plans): ${services.plans.length}`);
   for (const plan of services.plans) lines.push(formatStartResult(plan));
   lines.push('Sẵn sàng (ready).');
@@ -95,7 +96,13 @@ export function registerUp(program: Command): void {
         await upCommand();
       } catch (err) {
         const e = err as Error;
-        const known = ['PlanError', 'HolidayDataError', 'ServiceError', 'TemporalUnavailableError'];
+        const known = [
+          'PlanError',
+          'HolidayDataError',
+          'ServiceError',
+          'TemporalUnavailableError',
+          'SearchAttributesError',
+        ];
         console.error(`dondoc: ${known.includes(e.name) ? '' : 'không khởi động được (cannot start): '}${e.message}`);
         process.exitCode = 1;
       }

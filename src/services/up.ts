@@ -7,6 +7,7 @@ import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlans, type LoadedPlan } from '../plan/load';
 import { temporalConfigFromEnv } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { assertSearchAttributes } from '../temporal/search-attributes';
 import { activityDepsFromEnv, createWorker } from '../worker';
 import { connectClient, type DondocClient } from '../cli/client';
 import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from './data-home';
@@ -29,6 +30,8 @@ export interface ServicesInfo {
   /** The SQLite file, or `DATABASE_URL` without its password. */
   database: string;
   plansDir: string;
+  /** What could not be checked at start, for the operator. */
+  warnings: string[];
 }
 
 /** Everything `dondoc up` runs; `stop()` ends it all in reverse order and is safe to call twice. */
@@ -153,6 +156,12 @@ export async function startServices(
       apiKey: config.apiKey,
     });
     stops.push(() => connection.close());
+    const warnings: string[] = [];
+    // The dev server registers them itself; an external one may lack them, and every workflow task would fail.
+    if (temporal.external) {
+      const { warning } = await assertSearchAttributes(connection, config.namespace, config.address);
+      if (warning) warnings.push(warning);
+    }
     const worker: Worker = await createWorker(connection, config.namespace, createActivities(deps));
     const running = worker.run();
     stops.push(async () => {
@@ -179,6 +188,7 @@ export async function startServices(
         smtp: mailCapture ? `hộp thư thử nghiệm ${mailCapture.smtp}` : describeSmtpUrl(env.SMTP_URL as string),
         database: env.DATABASE_URL ? hidePassword(env.DATABASE_URL) : (workerEnv.DONDOC_DB as string),
         plansDir,
+        warnings,
       },
       plans: started,
       worker: running,

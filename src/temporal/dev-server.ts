@@ -20,6 +20,8 @@ export interface DevServerOptions {
   logFile?: string;
   /** How long to wait for the frontend to answer. */
   readyTimeoutMs?: number;
+  /** False starts the server without dondoc's search attributes, like a cluster nobody prepared (tests of the check). */
+  searchAttributes?: boolean;
 }
 
 /** A running dev server. */
@@ -31,7 +33,7 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** Starts the Temporal dev server with dondoc's search attributes registered and waits until it answers. */
+/** Starts the Temporal dev server with dondoc's search attributes registered (unless told not to) and waits until it answers. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const ui = options.ui ?? options.uiPort !== undefined;
@@ -52,7 +54,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-    ...searchAttributeFlags(),
+    ...(options.searchAttributes === false ? [] : searchAttributeFlags()),
   ];
   if (namespace !== 'default') args.push('--namespace', namespace);
   if (options.dbFile) {

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../src/activities/types';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
-import { startDevServer as startServer, type DevServer } from '../../src/temporal/dev-server';
+import { startDevServer as startServer, type DevServer, type DevServerOptions } from '../../src/temporal/dev-server';
 import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle';
 
 /** A time-skipping environment on the installed test-server binary (never downloaded). */
@@ -17,9 +17,9 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** A dev server of its own on a free port with a throw-away SQLite file, removed on stop. */
-export async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(options: Pick<DevServerOptions, 'searchAttributes'> = {}): Promise<DevServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dondoc-temporal-'));
-  const server = await startServer({ dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'server.log') });
+  const server = await startServer({ ...options, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'server.log') });
   return {
     ...server,
     stop: async () => {
