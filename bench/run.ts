@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { benchCli } from './cli';
 import { benchDeadlines } from './deadlines';
 import { benchNotifications } from './notifications';
 import { benchPlanImport } from './plan-import';
@@ -42,6 +43,10 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
   {
     name: 'notifications',
     run: async () => (await benchNotifications(50, 3)).rows.map((r) => ({ bench: 'notifications', ...r })),
+  },
+  {
+    name: 'cli',
+    run: async () => benchCli().map((r) => ({ bench: 'cli', ...r })),
   },
   {
     name: 'simulate',

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HolidayData, HolidayDay, HolidayYear } from '../deadlines/calendar';
 import type { WorkingCalendar } from '../deadlines/calendar';
 import { addDays, isIsoDate, weekday } from '../deadlines/dates';
@@ -140,10 +140,11 @@ export async function loadHolidayData(dir: string = DEFAULT_HOLIDAY_DIR): Promis
   const years: HolidayYear[] = [];
   const seen = new Map<number, string>();
   const problems: HolidayProblem[] = [];
-  for (const name of files) {
+  const texts = await Promise.all(files.map((name) => readFile(path.join(dir, name), 'utf8')));
+  for (const [i, name] of files.entries()) {
     const file = path.join(dir, name);
     try {
-      const year = parseHolidayFile(await readFile(file, 'utf8'), file);
+      const year = parseHolidayFile(texts[i], file);
       const previous = seen.get(year.year);
       if (previous) {
         problems.push({
