@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { createActivities } from '../activities';
 import { createPreviewMailer } from '../activities/email/transport';
 import { createPlanCatalog } from '../activities/plan-catalog';
-import { openStore } from '../activities/storage';
+import { openStore, type StoreConfig } from '../activities/storage';
 import type { Activities, BatchSendResult, NotificationRequest, Subject, SubjectSchedule } from '../activities/types';
 import { loadWorkingCalendar } from '../plan/holidays';
 import { loadPlanFile } from '../plan/load';
@@ -26,6 +26,8 @@ export interface SimulationOptions {
   reports: ReportScenario;
   /** Folder of the holiday files; default `<plans>/holidays`. */
   holidaysDir?: string;
+  /** Where reports and the send log go (tests pass PostgreSQL); default a scratch SQLite file, removed after. */
+  store?: StoreConfig;
   /** A prebuilt workflow bundle (tests bundle once). */
   workflowBundle?: WorkflowBundle;
   /** Observe the environment before it is torn down (tests fetch histories). */
@@ -58,7 +60,8 @@ function subjectFields(subject: Subject | undefined): Pick<TimelineEvent, 'taskI
 
 /**
  * Runs the plan's real workflows and activities on the time-skipping server from the plan's first day to `until`,
- * rendering every email (delivering none) and with a throw-away SQLite store; agencies report as the scenario says.
+ * rendering every email (delivering none) and with a throw-away SQLite store unless `store` is given; agencies report
+ * as the scenario says.
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const loaded = await loadPlanFile(options.planFile);
@@ -73,7 +76,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   const work = mkdtempSync(join(tmpdir(), 'dondoc-simulate-'));
   const plansDir = dirname(options.planFile);
-  const store = await openStore({ sqlitePath: join(work, 'dondoc.db'), scratch: true });
+  const store = await openStore(options.store ?? { sqlitePath: join(work, 'dondoc.db'), scratch: true });
   // Every message is rendered and addressed as for SMTP; a preview delivers none of them.
   const mailer = createPreviewMailer('"Hệ thống Đôn đốc" <dondoc@localhost>');
   const events: TimelineEvent[] = [];
@@ -182,7 +185,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         report: {
           agency: report.agency,
           occurrenceId: report.occurrenceId,
-          submissionId: `${report.agency}/${report.occurrenceId}`,
+          // Unique in the plan (the store keeps one report per submission id): an agency reports to many subjects.
+          submissionId: `${report.agency}/${report.subject.type}/${report.subject.type === 'task' ? report.subject.taskId : report.subject.deadlineId}/${report.occurrenceId}`,
           text: `Báo cáo của ${report.agency} về ${report.subject.type === 'task' ? `nhiệm vụ ${report.subject.taskId}` : report.subject.deadlineId}, kỳ ${report.occurrenceId}.`,
         },
       }));

@@ -2,7 +2,7 @@ import { AttachmentRejectedError } from '../../src/activities/storage/attachment
 import { migrations } from '../../src/activities/storage/migrations';
 import type { Store } from '../../src/activities/storage/store';
 import type { StoreReportInput } from '../../src/activities/types';
-import { storeTargets, type StoreTarget } from './support/stores';
+import { describeEachStore, type TestStore } from '../support/stores';
 
 const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('Báo cáo kết quả 6 tháng'.normalize('NFC'))]);
 
@@ -21,18 +21,17 @@ function report(overrides: Partial<StoreReportInput> = {}): StoreReportInput {
   };
 }
 
-describe.each(storeTargets())('store on %s', (_name, makeTarget) => {
-  let target: StoreTarget;
+describeEachStore('store', (testStore) => {
+  let target: TestStore;
   let store: Store;
   let now = new Date('2025-05-14T03:00:00.000Z');
 
   beforeAll(async () => {
-    target = makeTarget();
+    target = testStore();
     store = await target.open({ clock: () => now });
   });
   afterAll(async () => {
     await store?.close();
-    await target?.cleanup();
   });
 
   it('runs the migrations once: opening the same database again applies nothing and keeps the data', async () => {

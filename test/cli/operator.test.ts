@@ -8,7 +8,6 @@ import type { Client } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
-import { openStore } from '../../src/activities/storage';
 import type { Store } from '../../src/activities/storage/store';
 import { adminCommand } from '../../src/cli/admin';
 import { reportSubmitCommand } from '../../src/cli/report';
@@ -26,6 +25,7 @@ import {
   type SharedServerWorker,
 } from '../support/temporal';
 import { writeMonthlyPlan, writeTestPlans, type TestPlans } from '../support/plan-fixture';
+import { describeEachStore } from '../support/stores';
 
 const run = promisify(execFile);
 
@@ -33,7 +33,7 @@ function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
-describe('operator commands against a running worker', () => {
+describeEachStore('operator commands against a running worker', (testStore) => {
   // A task queue of its own: other test files may run dondoc workers on the shared server with other plans.
   const taskQueue = `dondoc-cli-${randomBytes(4).toString('hex')}`;
   let root: string;
@@ -52,19 +52,17 @@ describe('operator commands against a running worker', () => {
     root = mkdtempSync(join(tmpdir(), 'dondoc-cli-'));
     plans = writeTestPlans(root);
     const address = sharedDevServerAddress();
-    const dbFile = join(root, 'dondoc.db');
     env = {
       ...process.env,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: 'default',
       DONDOC_PLANS_DIR: plans.dir,
-      DONDOC_DB: dbFile,
       DONDOC_HOME: join(root, 'home'),
-      // The worker below keeps its store in this SQLite file: the CLI must use the same one, not a DATABASE_URL.
-      DATABASE_URL: '',
+      // The CLI must use the worker's store: its SQLite file, or its PostgreSQL schema (not another DATABASE_URL).
+      ...testStore().env,
     };
     capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
-    store = await openStore({ sqlitePath: dbFile });
+    store = await testStore().open();
     mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
     const activities = createActivities({
       store,

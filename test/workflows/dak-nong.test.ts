@@ -1,14 +1,18 @@
 import type { SimulationResult } from '../../src/simulation/run';
+import { describeEachStore } from '../support/stores';
 import { eventsOf, planFile, schedulesOf, simulate } from './support';
 
 const planId = 'dak-nong-ttdn-2025';
 jest.setTimeout(600_000);
 
+let schedules: Awaited<ReturnType<typeof schedulesOf>>;
+beforeAll(async () => {
+  schedules = await schedulesOf(planId);
+});
+
 describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
   let silent: SimulationResult;
-  let schedules: Awaited<ReturnType<typeof schedulesOf>>;
   beforeAll(async () => {
-    schedules = await schedulesOf(planId);
     silent = await simulate({ planFile: planFile(planId), reports: 'none', until: '2025-12-31' });
   });
 
@@ -72,9 +76,17 @@ describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
     expect(summaries.map((e) => e.period).sort()).toEqual(['2025-annual', '2025-six-month']);
     for (const summary of summaries) expect(summary.addresses?.length).toBeGreaterThan(0);
   });
+});
 
+// The year with every report stored, forwarded and compiled into summaries, on each database.
+describeEachStore('the Đắk Nông 2025 plan run through 2025', (store) => {
   it('sends no overdue notice and no escalation when everyone reports on time', async () => {
-    const onTime = await simulate({ planFile: planFile(planId), reports: 'on-time', until: '2025-12-31' });
+    const onTime = await simulate({
+      planFile: planFile(planId),
+      reports: 'on-time',
+      until: '2025-12-31',
+      store: store(),
+    });
     expect(onTime.events.filter((e) => e.kind === 'overdue' || e.kind === 'escalation')).toEqual([]);
     expect(onTime.events.filter((e) => e.kind === 'report').every((e) => e.onTime)).toBe(true);
     expect(
@@ -98,5 +110,16 @@ describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
       inputs.flatMap((e) => (leadOf.get(e.taskId as string) ?? []).map((lead) => [e.taskId, e.period, [lead]])).sort(),
     );
     expect(new Set(forwards.map((e) => e.messageId)).size).toBe(forwards.length);
+
+    // Every report and every email is in the store the simulation was given.
+    const stored = await store().open();
+    try {
+      expect(stored.dialect).toBe(store().name);
+      const reports = onTime.events.filter((e) => e.kind === 'report');
+      expect((await stored.listReports({ planId })).length).toBe(reports.length);
+      expect((await stored.listSends({ planId, status: 'sent' })).length).toBe(onTime.events.length - reports.length);
+    } finally {
+      await stored.close();
+    }
   });
 });

@@ -1,17 +1,19 @@
 import type { Client } from '@temporalio/client';
 import { subjectWorkflowId } from '../../src/workflows/contract';
 import type { Subject } from '../../src/activities/types';
+import { describeEachStore } from '../support/stores';
 import { planFile, simulate } from './support';
 
 const planId = 'ninh-binh-bien-gioi-bien-2022-2030';
 jest.setTimeout(600_000);
 
-describe('the Ninh Bình 2022–2030 plan', () => {
+describeEachStore('the Ninh Bình 2022–2030 plan', (store) => {
   it('runs through all nine annual reports with a bounded history per run', async () => {
     const runs: { id: string; closed: string[]; lastRunEvents: number; firstRunId?: string; runId?: string }[] = [];
     const result = await simulate({
       planFile: planFile(planId),
       reports: 'none',
+      store: store(),
       inspect: async ({ client, subjects }: { client: Client; subjects: Subject[] }) => {
         for (const subject of subjects) {
           const handle = client.workflow.getHandle(subjectWorkflowId(planId, subject));

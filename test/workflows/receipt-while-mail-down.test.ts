@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { createActivities } from '../../src/activities';
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
-import { openStore } from '../../src/activities/storage';
 import type { Store } from '../../src/activities/storage/store';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { freePort } from '../../src/temporal/ports';
 import { subjectStateQuery, submitReportUpdate, subjectWorkflowId } from '../../src/workflows/contract';
 import { startSmtpSink, type SmtpSink } from '../activities/support/smtp';
 import { writeTestPlans } from '../support/plan-fixture';
+import { describeEachStore } from '../support/stores';
 import { eventually, runWorkerOnSharedServer, type SharedServerWorker } from '../support/temporal';
 
 // The dev server (real time): the mail server is down when the report arrives and comes back later.
-describe('a report submitted while the mail server is down', () => {
+describeEachStore('a report submitted while the mail server is down', (testStore) => {
   const taskQueue = `dondoc-mail-down-${randomBytes(4).toString('hex')}`;
   let root: string;
   let store: Store;
@@ -35,7 +35,7 @@ describe('a report submitted while the mail server is down', () => {
     root = mkdtempSync(join(tmpdir(), 'dondoc-mail-down-'));
     const plans = writeTestPlans(root);
     const smtpPort = await freePort();
-    store = await openStore({ sqlitePath: join(root, 'dondoc.db') });
+    store = await testStore().open();
     mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'dondoc <dondoc@localhost>', local: true });
     dondoc = await runWorkerOnSharedServer(
       taskQueue,

@@ -5,15 +5,22 @@ import type { Subject, SubjectSchedule } from '../../src/activities/types';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { runSimulation, type SimulationOptions, type SimulationResult } from '../../src/simulation/run';
 import type { TimelineEvent } from '../../src/simulation/timeline';
+import type { TestStore } from '../support/stores';
 import { bundleOnce } from '../support/temporal';
 
 export const plansDir = join(__dirname, '..', '..', 'plans');
 export const planFile = (name: string) => join(plansDir, `${name}.yaml`);
 
-/** Runs a shipped plan's real workflows on the time-skipping server with the bundle built once per test file. */
-export async function simulate(options: Omit<SimulationOptions, 'workflowBundle'>): Promise<SimulationResult> {
+/**
+ * Runs a shipped plan's real workflows on the time-skipping server with the bundle built once per test file, keeping
+ * reports and the send log in `store` (a scratch SQLite file without it).
+ */
+export async function simulate(
+  options: Omit<SimulationOptions, 'workflowBundle' | 'store'> & { store?: TestStore },
+): Promise<SimulationResult> {
   const workflowBundle = await bundleOnce(require.resolve('../../src/workflows'));
-  return runSimulation({ ...options, workflowBundle });
+  const { store, ...rest } = options;
+  return runSimulation({ ...rest, workflowBundle, ...(store ? { store: { ...store.config, scratch: true } } : {}) });
 }
 
 /** Every subject of a plan with who owes what, as the workflows compute it. */

@@ -1,3 +1,4 @@
+import { describeEachStore } from '../support/stores';
 import { planFile, simulate } from './support';
 
 const planId = 'thai-binh-ttdn-2019';
@@ -25,9 +26,16 @@ describe('the Thái Bình 2019 plan', () => {
     expect([...months].sort()).toEqual(expect.arrayContaining(['2019-06', '2019-07']));
     for (const count of byPeriodAndAgency('completion', 'reminder').values()) expect(count).toBeLessThanOrEqual(2);
   });
+});
 
+describeEachStore('the Thái Bình 2019 plan', (store) => {
   it('stops reminding an agency as soon as it has reported, and marks late reports late', async () => {
-    const result = await simulate({ planFile: planFile(planId), reports: 'mixed', until: '2019-12-31' });
+    const result = await simulate({
+      planFile: planFile(planId),
+      reports: 'mixed',
+      until: '2019-12-31',
+      store: store(),
+    });
     const reports = result.events.filter((e) => e.kind === 'report');
     expect(reports.length).toBeGreaterThan(0);
     expect(reports.some((e) => e.onTime)).toBe(true);
