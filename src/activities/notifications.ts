@@ -40,7 +40,7 @@ export interface NotificationDeps {
 /** The activities of this module. */
 export type NotificationActivities = Pick<
   Activities,
-  'sendNotification' | 'sendNotifications' | 'storeReport' | 'recordAudit' | 'sendSummary'
+  'sendNotification' | 'sendNotifications' | 'storeReport' | 'recordAudit' | 'recordExtension' | 'sendSummary'
 >;
 
 function topicOf(plan: Plan, subject: Subject | undefined): Topic | undefined {
@@ -89,7 +89,7 @@ function calendarAttachment(
  */
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const clock = deps.clock ?? (() => new Date());
-  const delivery = { store: deps.store, mailer: deps.mailer, hooks: deps.hooks, leaseMs: deps.sendLeaseMs };
+  const delivery = { store: deps.store, mailer: deps.mailer, hooks: deps.hooks, leaseMs: deps.sendLeaseMs, clock };
 
   async function sendNotification(request: NotificationRequest): Promise<SendResult> {
     if (request.kind === 'summary') {
@@ -121,6 +121,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       party: request.party,
       due: request.due,
       missing: request.missing,
+      redirectedFrom: request.redirectedFrom,
       step: request.step,
       receipt: request.receipt,
       today: localDate(now, plan.timezone),
@@ -144,6 +145,8 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       key: request.key,
       kind: request.kind,
       planId: plan.id,
+      subject: request.subject,
+      occurrenceId: request.occurrenceId,
       mail: {
         to,
         subject: rendered.subject,

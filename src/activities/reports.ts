@@ -1,22 +1,20 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { reportTextProblem } from '../plan/report-limits';
 import type { Store } from './storage/store';
 import type { Activities } from './types';
 
-/** Longest report text accepted (characters); longer content belongs in an attachment. */
-export const maxReportTextLength = 200_000;
+export { maxReportTextLength } from '../plan/report-limits';
 
 /** `storeReport` and `recordAudit`: keep what the workflows received, once. */
-export function createReportActivities(deps: { store: Store }): Pick<Activities, 'storeReport' | 'recordAudit'> {
+export function createReportActivities(deps: {
+  store: Store;
+}): Pick<Activities, 'storeReport' | 'recordAudit' | 'recordExtension'> {
   const { store } = deps;
   return {
     /** Keeps a report (idempotent per submission) and returns its id; the workflow keeps only the id. */
     async storeReport(input) {
-      if (input.text.length > maxReportTextLength) {
-        throw ApplicationFailure.nonRetryable(
-          `Nội dung báo cáo dài ${input.text.length} ký tự, vượt giới hạn ${maxReportTextLength}; hãy gửi phần dài dưới dạng tệp đính kèm.`,
-          'ReportTooLarge',
-        );
-      }
+      const tooLong = reportTextProblem(input.text);
+      if (tooLong) throw ApplicationFailure.nonRetryable(tooLong, 'ReportTooLarge');
       try {
         const { reportId, created } = await store.saveReport(input);
         log.info(created ? 'report stored' : 'report already stored', { reportId, submissionId: input.submissionId });
@@ -31,6 +29,11 @@ export function createReportActivities(deps: { store: Store }): Pick<Activities,
     /** Appends to the audit trail; a retried call records nothing new. */
     async recordAudit(input) {
       await store.appendAudit(input);
+    },
+
+    /** Keeps an extension for the summaries; a retried call records nothing new. */
+    async recordExtension(input) {
+      await store.saveExtension(input);
     },
   };
 }

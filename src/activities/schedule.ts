@@ -73,14 +73,19 @@ export function createScheduleActivities(
       found.type === 'task' ? resolver.expand(found.task.coordinators).filter((name) => !lead.includes(name)) : [];
     const focalAgency = resolver.expand([plan.focalAgency])[0] ?? plan.focalAgency;
     const reportsTo = resolver.expand([plan.reportsTo])[0] ?? plan.reportsTo;
-    const occurrences = wrap(() => buildOccurrences(plan, input.subject, deps.calendar, { fromDate: input.fromDate }));
+    const all = wrap(() => buildOccurrences(plan, input.subject, deps.calendar));
+    const from = input.fromDate;
+    const followed = (o: (typeof all)[number]) => from === undefined || o.due.lead.effective >= from;
     return {
       lead,
       coordinators,
       focalAgency,
       reportsTo,
       knownAgencies: directory.agencies.map((a) => a.name),
-      occurrences,
+      occurrences: all.filter(followed),
+      skipped: all
+        .filter((o) => !followed(o))
+        .map((o) => ({ id: o.id, label: o.label, leadDue: o.due.lead.effective })),
     };
   }
 

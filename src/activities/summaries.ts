@@ -34,7 +34,8 @@ export function createSummaryActivities(deps: {
       if (already?.status === 'sent') return alreadySent(already);
       const { plan, directory } = await lookupPlan(deps.plans, input.planId);
       const reports = await store.listReports({ planId: plan.id, occurrenceId: input.period.id });
-      const summary = buildSummary({ plan, directory, period: input.period, reports, now: deps.clock() });
+      const extensions = await store.listExtensions({ planId: plan.id, occurrenceId: input.period.id });
+      const summary = buildSummary({ plan, directory, period: input.period, reports, extensions, now: deps.clock() });
       const [docx, xlsx] = await Promise.all([renderSummaryDocx(summary), renderSummaryXlsx(summary)]);
 
       let to = plan.reportingOfficers.map((o) => o.email);

@@ -37,6 +37,8 @@ export interface NotificationRequest {
   receipt?: Receipt;
   /** Admin-set addresses replacing the directory's for these agencies. */
   recipientOverrides?: Record<string, string[]>;
+  /** An escalation sent past the focal agency because the focal agency is itself a late lead: its name. */
+  redirectedFrom?: string;
 }
 
 /** The result of a delivery (or of finding it already delivered in the send log). */
@@ -48,6 +50,8 @@ export interface SendResult {
   sentAt: string;
   /** True when the send log already had this key: nothing was sent again. */
   duplicate: boolean;
+  /** Addresses the SMTP server refused while accepting the others. */
+  refused?: string[];
 }
 
 /** One slot of a batch: delivered (or found delivered), or failed for good with the failure's type. */
@@ -62,6 +66,8 @@ export interface Receipt {
   /** ISO instant (workflow clock). */
   receivedAt: string;
   onTime: boolean;
+  /** The period's label ("Báo cáo 6 tháng năm 2025"), so the agency sees where its report went. */
+  occurrenceLabel?: string;
 }
 
 /** A report to keep; the workflow holds only its id. */
@@ -123,6 +129,21 @@ export interface SubjectSchedule {
   /** Every agency of the plan's directory, so a workflow can tell "unknown agency" from "not on this task". */
   knownAgencies: string[];
   occurrences: Occurrence[];
+  /** Occurrences before `fromDate`: too far past to follow (absent in schedules computed before this field). */
+  skipped?: { id: string; label: string; leadDue: string }[];
+}
+
+/** An extension (gia hạn) as the store keeps it, so summaries can show a new date instead of "missing". */
+export interface ExtensionRecord {
+  planId: string;
+  subject: Subject;
+  occurrenceId: string;
+  /** ISO instant it was granted (workflow clock). */
+  at: string;
+  from: DueDate;
+  to: DueDate;
+  reason: string;
+  grantedBy: string;
 }
 
 /** The activities workflows call; `createActivities` in src/activities/index.ts implements them. */
@@ -146,6 +167,8 @@ export interface Activities {
   sendNotifications(requests: NotificationRequest[]): Promise<BatchSendResult[]>;
   storeReport(input: StoreReportInput): Promise<{ reportId: string }>;
   recordAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<void>;
+  /** Keeps an extension (once per grant) for the summaries. */
+  recordExtension(input: ExtensionRecord): Promise<void>;
   /** Compiles the period's summary from stored reports, stores the documents and emails the reporting officers. */
   sendSummary(input: { planId: string; period: SummaryPeriod }): Promise<SendResult>;
 }

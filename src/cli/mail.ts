@@ -46,6 +46,7 @@ function printLog(entries: SendLogEntry[]): void {
     console.log(
       `${''.padEnd(16)} đến: ${e.recipients.join(', ')}; ${e.attempts} lần gửi${e.lastError ? `; lỗi gần nhất: ${e.lastError}` : ''}`,
     );
+    if (e.refused?.length) console.log(`${''.padEnd(16)} máy chủ thư từ chối: ${e.refused.join(', ')}`);
   }
   const count = (s: SendStatus) => entries.filter((e) => e.status === s).length;
   console.log(`\nTổng: ${entries.length} thư; ${statuses.map((s) => `${statusLabels[s]} ${count(s)}`).join('; ')}.`);

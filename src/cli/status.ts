@@ -38,6 +38,8 @@ export const STATUS_VI: Record<SubjectStatus, string> = {
   overdue: 'quá hạn',
   paused: 'tạm dừng',
   completed: 'hoàn thành',
+  'ended-missing': 'kết thúc, thiếu báo cáo',
+  'not-followed': 'không theo dõi',
   cancelled: 'đã hủy',
 };
 

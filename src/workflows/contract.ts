@@ -34,7 +34,9 @@ export type SubjectStatus =
   | 'active' /** waiting for reports, nobody late */
   | 'overdue' /** someone owes a report past its due date */
   | 'paused' /** an admin paused reminders */
-  | 'completed' /** every occurrence closed */
+  | 'completed' /** every occurrence closed with every report in */
+  | 'ended-missing' /** every occurrence closed, some with reports missing */
+  | 'not-followed' /** nothing was followed: the task started after its dates passed, or has no dates */
   | 'cancelled'; /** an admin cancelled the task */
 
 /** How an occurrence ended for one agency. */
@@ -71,9 +73,21 @@ export interface SubjectCarry {
   recipientOverrides: Record<string, string[]>;
   /** Submission ids already accepted (duplicates are rejected across runs). */
   submissionIds: string[];
+  /** The occurrence each recent submission id went to, so a duplicate's rejection names its period. */
+  submissionPeriods?: Record<string, string>;
+  /** Occurrences already past when the workflow first started: never followed, shown as such. */
+  notFollowed?: NotFollowedOccurrence[];
   /** The most recent audit entries; the store keeps them all. */
   audit: AuditEntry[];
   runs: number;
+}
+
+/** An occurrence whose lead due date had long passed when the task was first started. */
+export interface NotFollowedOccurrence {
+  id: string;
+  label: string;
+  /** Effective lead due date, YYYY-MM-DD. */
+  leadDue: string;
 }
 
 /** Input of a subject (task or deliverable) workflow. */
@@ -90,7 +104,13 @@ export interface SubjectWorkflowInput {
 export interface PlanWorkflowInput {
   planId: string;
   visibility?: boolean;
-  carry?: { childrenStarted: boolean; summariesSent: string[]; runs: number };
+  carry?: {
+    childrenStarted: boolean;
+    summariesSent: string[];
+    runs: number;
+    /** Summaries that could not be delivered, with the reason (recorded, alerted, and the plan goes on). */
+    summariesFailed?: { id: string; at: string; reason: string }[];
+  };
 }
 
 /** A report sent by an agency. */
@@ -132,6 +152,18 @@ export const setRecipientsUpdate = defineUpdate<void, [AdminAction & { agency: s
 /** Cancel the task: no more reminders; the workflow completes. */
 export const cancelUpdate = defineUpdate<void, [AdminAction]>('cancel');
 
+/** One open occurrence as people see it. */
+export interface OpenOccurrenceView {
+  id: string;
+  label: string;
+  due: Occurrence['due'];
+  reported: Record<string, Receipt>;
+  owing: string[];
+  overdue: string[];
+  nextStep?: { at: string; kind: string; party: string };
+  extensions: OccurrenceState['extensions'];
+}
+
 /** The view of one subject for people and tools. */
 export interface SubjectView {
   planId: string;
@@ -139,19 +171,17 @@ export interface SubjectView {
   status: SubjectStatus;
   lead: string[];
   coordinators: string[];
-  current?: {
-    id: string;
-    label: string;
-    due: Occurrence['due'];
-    reported: Record<string, Receipt>;
-    owing: string[];
-    overdue: string[];
-    nextStep?: { at: string; kind: string; party: string };
-    extensions: OccurrenceState['extensions'];
-  };
+  focalAgency?: string;
+  reportsTo?: string;
+  /** The open occurrence due first. */
+  current?: OpenOccurrenceView;
+  /** Every occurrence taking reports now, due first (more than one while an extended one overlaps the next). */
+  open?: OpenOccurrenceView[];
   upcoming: { id: string; label: string; leadDue: string }[];
   closed: SubjectCarry['closed'];
+  notFollowed?: NotFollowedOccurrence[];
   paused?: SubjectCarry['paused'];
+  cancelled?: SubjectCarry['cancelled'];
   audit: AuditEntry[];
 }
 
@@ -162,7 +192,7 @@ export const subjectStateQuery = defineQuery<SubjectView>('subjectState');
 export interface PlanView {
   planId: string;
   subjects: { subject: { type: string; taskId?: string; deadlineId?: string }; workflowId: string }[];
-  periods: { id: string; label: string; at: string; sent: boolean }[];
+  periods: { id: string; label: string; at: string; sent: boolean; failed?: string }[];
   status: 'starting' | 'running' | 'completed';
 }
 

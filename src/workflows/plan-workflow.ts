@@ -1,5 +1,7 @@
 import {
   ParentClosePolicy,
+  patched,
+  rootCause,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -22,8 +24,13 @@ const plans = proxyActivities<Pick<Activities, 'loadPlanOutline'>>({
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['UnknownPlan', 'InvalidSchedule'],
+    nonRetryableErrorTypes: ['InvalidSchedule'],
   },
+});
+
+const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 
 const summaries = proxyActivities<Pick<Activities, 'sendSummary'>>({
@@ -32,12 +39,15 @@ const summaries = proxyActivities<Pick<Activities, 'sendSummary'>>({
     initialInterval: '30 seconds',
     backoffCoefficient: 2,
     maximumInterval: '1 hour',
-    nonRetryableErrorTypes: ['UnknownPlan', 'NoRecipients'],
+    nonRetryableErrorTypes: ['NoRecipients'],
   },
 });
 
 /** A summary more than this late (a plan started after its period) is not sent. */
 const STALE_MS = 3 * 24 * 60 * 60 * 1000;
+
+/** Patch id of keeping the plan running when a summary cannot be delivered (recorded and alerted instead). */
+export const SUMMARY_FAILURE_PATCH = 'plan-summary-failure-recorded';
 
 /**
  * One per plan: starts a workflow per task and per plan-wide deliverable (they outlive this run), then after each
@@ -54,7 +64,14 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<{ summarie
     planId,
     status,
     subjects: (outline?.subjects ?? []).map((subject) => ({ subject, workflowId: subjectWorkflowId(planId, subject) })),
-    periods: (outline?.periods ?? []).map((p) => ({ ...p, sent: carry.summariesSent.includes(p.id) })),
+    periods: (outline?.periods ?? []).map((p) => {
+      const failed = carry.summariesFailed?.find((f) => f.id === p.id);
+      return {
+        ...p,
+        sent: carry.summariesSent.includes(p.id) && !failed,
+        ...(failed ? { failed: failed.reason } : {}),
+      };
+    }),
   }));
 
   outline = await plans.loadPlanOutline(planId);
@@ -96,6 +113,26 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<{ summarie
     if (wait > 0) await sleep(wait);
     if (-wait > STALE_MS) {
       log.info('summary period long past when the plan started; not sent', { period: period.id });
+    } else if (patched(SUMMARY_FAILURE_PATCH)) {
+      try {
+        await summaries.sendSummary({ planId, period });
+      } catch (err) {
+        // One summary that cannot go out (every officer address refused …) must not stop the next ones.
+        const reason = rootCause(err) || 'không rõ lý do';
+        log.error('summary not delivered; the plan goes on', { planId, period: period.id, reason });
+        const at = new Date(Date.now()).toISOString();
+        carry.summariesFailed = [...(carry.summariesFailed ?? []), { id: period.id, at, reason }];
+        await audit.recordAudit({
+          planId,
+          entry: {
+            at,
+            action: 'summary-failed',
+            by: 'hệ thống',
+            detail: `Không gửi được tổng hợp ${period.label}: ${reason}`,
+            occurrenceId: period.id,
+          },
+        });
+      }
     } else {
       await summaries.sendSummary({ planId, period });
     }

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../activities/types';
 import type { DueDate, Occurrence, Party, ScheduledStep } from '../deadlines/occurrence';
-import type { AgencyOutcome, OccurrenceState, SubjectCarry } from './contract';
+import type { AgencyOutcome, OccurrenceState, SubjectCarry, SubjectStatus } from './contract';
 
 /** How many audit entries a workflow keeps in state; the store keeps all of them. */
 export const AUDIT_IN_STATE = 50;
@@ -89,6 +89,37 @@ export function followUntil(current: Occurrence, next: Occurrence | undefined): 
   }
   const lastStep = Math.max(leadDue, ...current.steps.map((s) => Date.parse(s.at)));
   return lastStep + 30 * 24 * 60 * 60 * 1000;
+}
+
+/**
+ * When an open occurrence stops being followed. As `followUntil`, except that an extended occurrence (gia hạn) stays
+ * open through its new due date and every follow-up step of its new schedule, however far the extension went.
+ */
+export function windowEnd(state: OccurrenceState, next: Occurrence | undefined): number {
+  const base = followUntil(state.occurrence, next);
+  if (state.extensions.length === 0) return base;
+  const last = Math.max(
+    Date.parse(state.occurrence.due.lead.at),
+    ...state.occurrence.steps.map((s) => Date.parse(s.at)),
+  );
+  return Math.max(base, last);
+}
+
+/**
+ * What a subject's status says, from its state at `now`. A subject with nothing left open is `completed` only when
+ * every closed occurrence had all its reports; one that never followed anything says so.
+ */
+export function subjectStatus(carry: SubjectCarry | undefined, now: number): SubjectStatus {
+  if (!carry) return 'active';
+  if (carry.cancelled) return 'cancelled';
+  const open = carry.occurrences.filter((o) => !o.closed);
+  if (open.length > 0) {
+    if (carry.paused) return 'paused';
+    return open.some((o) => overdueAgencies(o, carry, now).length > 0) ? 'overdue' : 'active';
+  }
+  if (carry.closed.length === 0) return 'not-followed';
+  const missing = carry.closed.some((c) => Object.values(c.outcomes).includes('missing'));
+  return missing ? 'ended-missing' : 'completed';
 }
 
 /** Appends to the audit trail kept in state, dropping the oldest beyond `AUDIT_IN_STATE`. */

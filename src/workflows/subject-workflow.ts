@@ -1,23 +1,20 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
   patched,
   proxyActivities,
+  rootCause,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type RetryPolicy,
 } from '@temporalio/workflow';
-import type {
-  Activities,
-  AuditEntry,
-  NotificationKind,
-  NotificationRequest,
-  Receipt,
-  Subject,
-} from '../activities/types';
+import type { Activities, AuditEntry, NotificationRequest, Receipt, Subject } from '../activities/types';
 import type { ScheduledStep } from '../deadlines/occurrence';
 import {
   cancelUpdate,
@@ -30,13 +27,16 @@ import {
   submitReportSignal,
   submitReportUpdate,
   type OccurrenceState,
+  type OpenOccurrenceView,
   type SubjectCarry,
   type SubjectStatus,
   type SubjectView,
   type SubjectWorkflowInput,
   type SubmitReportInput,
 } from './contract';
+import { checkReport } from './report-validation';
 import { agenciesKey, kindKey, nextDueKey, overdueAgenciesKey, planIdKey, statusKey } from './search-attributes';
+import { kindOfStep, stepNotice } from './subject-notices';
 import {
   appendAudit,
   dueOf,
@@ -49,6 +49,8 @@ import {
   overdueAgencies,
   owing,
   stepKey,
+  subjectStatus,
+  windowEnd,
 } from './subject-state';
 
 const schedule = proxyActivities<Pick<Activities, 'computeSchedule' | 'rescheduleOccurrence'>>({
@@ -56,36 +58,45 @@ const schedule = proxyActivities<Pick<Activities, 'computeSchedule' | 'reschedul
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['UnknownPlan', 'UnknownTask', 'UnknownDeadline', 'InvalidSchedule'],
+    nonRetryableErrorTypes: ['UnknownTask', 'UnknownDeadline', 'InvalidSchedule'],
   },
 });
 
-const records = proxyActivities<Pick<Activities, 'storeReport' | 'recordAudit'>>({
+const records = proxyActivities<Pick<Activities, 'storeReport' | 'recordAudit' | 'recordExtension'>>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['InvalidReport', 'AttachmentTooLarge', 'UnknownPlan'],
+    nonRetryableErrorTypes: ['InvalidReport', 'AttachmentTooLarge'],
   },
 });
+
+const mailRetry: RetryPolicy = {
+  initialInterval: '30 seconds',
+  backoffCoefficient: 2,
+  nonRetryableErrorTypes: [
+    'UnknownTask',
+    'UnknownDeadline',
+    'UnknownAgency',
+    'NoRecipients',
+    'InvalidRequest',
+    'PermanentDeliveryFailure',
+  ],
+};
 
 // A message that cannot be delivered yet is retried with backoff for days, never dropped.
 const mail = proxyActivities<Pick<Activities, 'sendNotification' | 'sendNotifications'>>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '30 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 hour',
-    nonRetryableErrorTypes: [
-      'UnknownPlan',
-      'UnknownTask',
-      'UnknownDeadline',
-      'UnknownAgency',
-      'NoRecipients',
-      'InvalidRequest',
-      'PermanentDeliveryFailure',
-    ],
-  },
+  retry: { ...mailRetry, maximumInterval: '1 hour' },
+});
+
+// Overdue notices and escalations name who is late: one attempt window is bounded, then the list is computed again
+// and the same emails (same keys, so nothing delivered is sent twice) are retried with who is late by then.
+const NOTICE_WINDOW = '1 hour';
+const notices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: NOTICE_WINDOW,
+  retry: { ...mailRetry, maximumInterval: '10 minutes' },
 });
 
 /** A step more than this late (the workflow started after it, or was stopped long) is skipped, not sent late. */
@@ -97,6 +108,14 @@ const START_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
 export const FORWARD_INPUT_PATCH = 'forward-coordinator-input-to-lead';
 /** Patch id of answering a report before its emails are sent (see `acceptReport`). */
 export const RECEIPT_BEFORE_EMAIL_PATCH = 'receipt-before-email';
+/**
+ * Patch id of the December 2026 correctness fixes (issue 10): rejected signals audited, submission ids released on
+ * failure, extensions that move the follow-up window, every closed occurrence finalised, closes that wait for reports
+ * in flight, notices with current lists, no escalation to the late focal agency itself, statuses that do not claim
+ * "completed" for what was never followed, extensions recorded for summaries, several open occurrences followed at
+ * once. Decided once when a run starts, so a run keeps one behaviour from its first event to its last.
+ */
+export const CORRECTNESS_PATCH = 'subject-correctness-2026-12';
 
 /** Continue-as-new when history passes this many events even if the server does not suggest it yet. */
 const HISTORY_SOFT_LIMIT = 2_000;
@@ -105,22 +124,24 @@ function subjectPath(subject: Subject): string {
   return subject.type === 'task' ? `task/${subject.taskId}` : `deliverable/${subject.deadlineId}`;
 }
 
-const notificationKind: Record<ScheduledStep['kind'], Record<ScheduledStep['party'], NotificationKind>> = {
-  reminder: { coordinators: 'reminder', lead: 'reminder' },
-  overdue: { coordinators: 'overdue', lead: 'overdue' },
-  escalation: { coordinators: 'escalation-lead', lead: 'escalation-focal' },
-};
+function isTimeout(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure;
+}
 
 /**
  * Follows one plan task (or plan-wide deliverable) through its occurrences: reminds the agencies that still owe,
  * takes their reports, escalates late ones, and closes each occurrence when the lead's report is in.
  */
 export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<SubjectCarry['closed']> {
+  const v2 = patched(CORRECTNESS_PATCH);
   const { planId, subject } = input;
   const visibility = input.visibility ?? true;
   let carry: SubjectCarry | undefined = input.carry;
   let changed = false;
-  const pendingSubmissions = new Set<string>();
+  /** Submission id → occurrence id, while its report is being stored. */
+  const pendingSubmissions = new Map<string, string>();
+  /** Occurrences whose close waits for the reports in flight. */
+  const closing = new Set<string>();
   // Emails started by handlers that have already answered; they finish before continue-as-new or completion.
   const outbox = new Set<Promise<void>>();
   const inBackground = (work: Promise<void>): void => {
@@ -133,9 +154,11 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
   const current = (): OccurrenceState | undefined => carry?.occurrences.find((o) => !o.closed);
+  const openOccurrences = (): OccurrenceState[] => carry?.occurrences.filter((o) => !o.closed) ?? [];
   const findOccurrence = (id: string) => carry?.occurrences.find((o) => o.occurrence.id === id);
 
   function status(): SubjectStatus {
+    if (v2) return subjectStatus(carry, now());
     if (!carry) return 'active';
     if (carry.cancelled) return 'cancelled';
     const open = current();
@@ -146,8 +169,13 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
 
   function publish(): void {
     if (!visibility || !carry) return;
+    const state = carry;
     const open = current();
-    const overdue = open ? overdueAgencies(open, carry, now()) : [];
+    const overdue = v2
+      ? [...new Set(openOccurrences().flatMap((o) => overdueAgencies(o, state, now())))]
+      : open
+        ? overdueAgencies(open, carry, now())
+        : [];
     const fingerprint = JSON.stringify([
       status(),
       overdue,
@@ -157,13 +185,19 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     ]);
     if (fingerprint === published) return;
     published = fingerprint;
+    // Nothing open: no next due date (an empty value removes the attribute rather than leaving the last one).
+    const nextDue = open
+      ? [{ key: nextDueKey, value: new Date(open.occurrence.due.lead.at) }]
+      : v2
+        ? [{ key: nextDueKey, value: null }]
+        : [];
     upsertSearchAttributes([
       { key: planIdKey, value: planId },
       { key: kindKey, value: subject.type },
       { key: agenciesKey, value: [...carry.lead, ...carry.coordinators] },
       { key: statusKey, value: status() },
       { key: overdueAgenciesKey, value: overdue },
-      ...(open ? [{ key: nextDueKey, value: new Date(open.occurrence.due.lead.at) }] : []),
+      ...nextDue,
     ]);
   }
 
@@ -189,7 +223,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     }
   }
 
-  async function performStep(state: OccurrenceState, step: ScheduledStep): Promise<void> {
+  /** A step as it ran before the correctness patch (kept literally: running workflows replay it). */
+  async function performStepLegacy(state: OccurrenceState, step: ScheduledStep): Promise<void> {
     if (!carry) return;
     const subjectState = carry;
     const occurrence = state.occurrence;
@@ -215,8 +250,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       return;
     }
     if (now() - Date.parse(step.at) > STALE_STEP_MS) return;
-    if (step.kind === 'reminder' && Date.parse(due.at) < now()) return; // a reminder for a due date already past says nothing useful
-    const kind = notificationKind[step.kind][step.party];
+    if (step.kind === 'reminder' && Date.parse(due.at) < now()) return;
+    const kind = kindOfStep(step);
     let recipients: string[];
     if (step.kind === 'escalation') {
       recipients = step.party === 'coordinators' ? carry.lead : [step.n === 1 ? carry.focalAgency : carry.reportsTo];
@@ -233,7 +268,6 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       to: [to],
       ...(step.kind === 'reminder' ? {} : { missing: late }),
     }));
-    // One activity per step, not per recipient: a plan of many agencies keeps small histories.
     const results = await mail.sendNotifications(requests);
     for (const [i, result] of results.entries()) {
       if ('failed' in result) {
@@ -247,38 +281,152 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     }
   }
 
-  function close(state: OccurrenceState, by: string, reason: string): void {
+  /** The requests of a step for the agencies late now, one per recipient (one activity per step, not per email). */
+  function stepRequests(state: OccurrenceState, step: ScheduledStep, late: string[]) {
+    const occurrence = state.occurrence;
+    const key = stepKey(occurrence, step);
+    const notice = stepNotice(step, late, state0(), true);
+    const requests: NotificationRequest[] = notice.recipients.map((to) => ({
+      occurrenceId: occurrence.id,
+      occurrenceLabel: occurrence.label,
+      party: step.party,
+      due: dueOf(occurrence, step.party),
+      step: step.n,
+      planId,
+      subject,
+      recipientOverrides: carry?.recipientOverrides,
+      key: `${planId}/${subjectPath(subject)}/${occurrence.id}/${key}/${to}`,
+      kind: notice.kind,
+      to: [to],
+      ...(notice.missing ? { missing: notice.missing } : {}),
+      ...(notice.redirected ? { redirectedFrom: notice.redirected.from } : {}),
+    }));
+    return { notice, requests };
+  }
+
+  /**
+   * Sends a step's emails to whoever owes at the time. An attempt window that passes without delivery (the mail server
+   * down for long) starts a new attempt with the list recomputed: a notice names who is late when it goes out.
+   */
+  async function performStep(state: OccurrenceState, step: ScheduledStep): Promise<void> {
+    const subjectState = state0();
+    const occurrence = state.occurrence;
+    const due = dueOf(occurrence, step.party);
+    const late = owing(state, subjectState, step.party);
+    if (late.length === 0) return;
+    if (subjectState.paused) {
+      await audit(
+        'step-skipped',
+        'hệ thống',
+        `Tạm dừng nhắc: bỏ qua ${step.kind} (${step.party}) lần ${step.n}`,
+        occurrence.id,
+      );
+      return;
+    }
+    if (now() - Date.parse(step.at) > STALE_STEP_MS) return;
+    if (step.kind === 'reminder' && Date.parse(due.at) < now()) return; // a reminder for a due date already past says nothing useful
+    let { notice, requests } = stepRequests(state, step, late);
+    if (notice.redirected) {
+      await audit(
+        'escalation-redirected',
+        'hệ thống',
+        `${notice.redirected.from} là cơ quan đầu mối nhưng cũng là cơ quan chủ trì chưa báo cáo: báo cáo lên ${notice.redirected.to}`,
+        occurrence.id,
+      );
+    }
+    for (;;) {
+      try {
+        const results = await notices.sendNotifications(requests);
+        for (const [i, result] of results.entries()) {
+          if ('failed' in result) {
+            await audit(
+              'delivery-failed',
+              'hệ thống',
+              `Không gửi được ${requests[i].kind} tới ${requests[i].to.join(', ')}: ${result.failed}`,
+              occurrence.id,
+            );
+          }
+        }
+        return;
+      } catch (err) {
+        if (!isTimeout(err)) {
+          await audit('delivery-failed', 'hệ thống', `Không gửi được ${notice.kind}: ${rootCause(err)}`, occurrence.id);
+          return;
+        }
+      }
+      // The mail server has been down for a whole window: whoever reported meanwhile is no longer late.
+      log.warn('notice not delivered within its window; sending again with who is late now', {
+        occurrenceId: occurrence.id,
+        kind: notice.kind,
+      });
+      const stillLate = owing(state, subjectState, step.party);
+      if (stillLate.length === 0 || subjectState.cancelled || subjectState.paused || state.closed) return;
+      if (state.occurrence !== occurrence) return; // extended meanwhile: its new schedule has steps of its own
+      if (step.kind === 'reminder' && Date.parse(due.at) < now()) return;
+      ({ notice, requests } = stepRequests(state, step, stillLate));
+    }
+  }
+
+  /** Closes an occurrence at once, with each agency's outcome. */
+  function closeNow(state: OccurrenceState, by: string, reason: string): void {
     if (!carry || state.closed) return;
     state.closed = { at: iso(), by, reason, outcomes: outcomes(state, carry) };
   }
 
+  /** Closes an occurrence once no report for it is still being stored, so outcomes and the store agree. */
+  async function closeWhenStored(state: OccurrenceState, by: string, reason: string): Promise<void> {
+    if (!carry || state.closed) return;
+    const id = state.occurrence.id;
+    if (closing.has(id)) {
+      await condition(() => !!state.closed);
+      return;
+    }
+    closing.add(id);
+    await condition(() => ![...pendingSubmissions.values()].includes(id));
+    closeNow(state, by, reason);
+    closing.delete(id);
+    changed = true;
+  }
+
+  const state0 = (): SubjectCarry => carry as SubjectCarry;
+  /** The first open occurrence, and any later one whose follow-up has begun (an extended one overlaps the next). */
+  const takingReports = (o: OccurrenceState): boolean =>
+    o === current() || o.occurrence.steps.some((s) => Date.parse(s.at) <= now());
+
+  function openView(open: OccurrenceState): OpenOccurrenceView {
+    const state = carry as SubjectCarry;
+    const step = nextStep(open);
+    return {
+      id: open.occurrence.id,
+      label: open.occurrence.label,
+      due: open.occurrence.due,
+      reported: open.receipts,
+      owing: [...owing(open, state, 'coordinators'), ...owing(open, state, 'lead')],
+      overdue: overdueAgencies(open, state, now()),
+      nextStep: step ? { at: step.at, kind: step.kind, party: step.party } : undefined,
+      extensions: open.extensions,
+    };
+  }
+
   function view(): SubjectView {
     const open = current();
-    const step = open ? nextStep(open) : undefined;
     return {
       planId,
       subject,
       status: status(),
       lead: carry?.lead ?? [],
       coordinators: carry?.coordinators ?? [],
-      current:
-        open && carry
-          ? {
-              id: open.occurrence.id,
-              label: open.occurrence.label,
-              due: open.occurrence.due,
-              reported: open.receipts,
-              owing: [...owing(open, carry, 'coordinators'), ...owing(open, carry, 'lead')],
-              overdue: overdueAgencies(open, carry, now()),
-              nextStep: step ? { at: step.at, kind: step.kind, party: step.party } : undefined,
-              extensions: open.extensions,
-            }
-          : undefined,
+      focalAgency: carry?.focalAgency,
+      reportsTo: carry?.reportsTo,
+      current: open && carry ? openView(open) : undefined,
+      open: carry ? openOccurrences().filter(takingReports).map(openView) : [],
       upcoming: (carry?.occurrences ?? [])
         .filter((o) => !o.closed && o !== open)
         .map((o) => ({ id: o.occurrence.id, label: o.occurrence.label, leadDue: o.occurrence.due.lead.effective })),
       closed: carry?.closed ?? [],
+      notFollowed: carry?.notFollowed ?? [],
       paused: carry?.paused,
+      cancelled: carry?.cancelled,
       audit: carry?.audit ?? [],
     };
   }
@@ -289,13 +437,13 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   async function acceptReport(report: SubmitReportInput): Promise<Receipt> {
     if (!carry) throw ApplicationFailure.nonRetryable('Nhiệm vụ chưa sẵn sàng', 'NotReady');
     const subjectState = carry;
-    pendingSubmissions.add(report.submissionId);
     const state = findOccurrence(report.occurrenceId) as OccurrenceState;
+    pendingSubmissions.set(report.submissionId, state.occurrence.id);
     const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency) as string;
     const role = carry.lead.includes(agency) ? 'lead' : 'coordinators';
     const receivedAt = iso();
     const onTime = now() <= Date.parse(dueOf(state.occurrence, role).at);
-    const { reportId } = await records.storeReport({
+    const stored = {
       planId,
       subject,
       occurrenceId: state.occurrence.id,
@@ -306,7 +454,25 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       receivedAt,
       onTime,
       attachments: report.attachments,
-    });
+    } as const;
+    let reportId: string;
+    if (!v2) ({ reportId } = await records.storeReport(stored));
+    else {
+      try {
+        ({ reportId } = await records.storeReport(stored));
+      } catch (err) {
+        // Released, so the same submission can be sent again; and answered with the store's own reason
+        // ("tệp đính kèm chưa được lưu"), not "activity task failed".
+        pendingSubmissions.delete(report.submissionId);
+        const type =
+          err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        throw ApplicationFailure.create({
+          message: rootCause(err) || 'Không lưu được báo cáo',
+          type: type ?? 'ReportNotStored',
+          nonRetryable: true,
+        });
+      }
+    }
     const receipt: Receipt = {
       reportId,
       submissionId: report.submissionId,
@@ -314,9 +480,11 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       occurrenceId: state.occurrence.id,
       receivedAt,
       onTime,
+      ...(v2 ? { occurrenceLabel: state.occurrence.label } : {}),
     };
     state.receipts[agency] = receipt;
     carry.submissionIds.push(report.submissionId);
+    if (v2) carry.submissionPeriods = { ...carry.submissionPeriods, [report.submissionId]: state.occurrence.id };
     pendingSubmissions.delete(report.submissionId);
     changed = true;
     publish();
@@ -365,57 +533,42 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     return receipt;
   }
 
-  /** Throws the reason a report cannot be accepted. */
-  function validateReport(report: SubmitReportInput): void {
-    if (!carry) throw new Error('Nhiệm vụ chưa sẵn sàng nhận báo cáo, vui lòng thử lại sau giây lát');
-    if (carry.cancelled) throw new Error('Nhiệm vụ đã bị hủy, không nhận báo cáo');
-    if (!report || typeof report.text !== 'string' || report.text.trim() === '')
-      throw new Error('Báo cáo trống: cần có nội dung báo cáo');
-    if (!report.submissionId || typeof report.submissionId !== 'string')
-      throw new Error('Thiếu mã lần gửi (submissionId)');
-    if (carry.submissionIds.includes(report.submissionId) || pendingSubmissions.has(report.submissionId)) {
-      throw new Error(`Trùng lặp: lần gửi "${report.submissionId}" đã được nhận`);
-    }
-    const agency = findAgency([...carry.lead, ...carry.coordinators], report.agency ?? '');
-    if (!agency) {
-      if (!findAgency(carry.knownAgencies, report.agency ?? ''))
-        throw new Error(`Cơ quan không có trong danh bạ: "${report.agency}"`);
-      throw new Error(`"${report.agency}" không chủ trì hay phối hợp nhiệm vụ này`);
-    }
-    if (carry.closed.some((c) => c.id === report.occurrenceId))
-      throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
-    const state = findOccurrence(report.occurrenceId);
-    if (!state) {
-      const known = carry.occurrences
-        .filter((o) => !o.closed)
-        .map((o) => o.occurrence.id)
-        .join(', ');
-      throw new Error(`Không có kỳ báo cáo "${report.occurrenceId}" (đang mở: ${known || 'không có'})`);
-    }
-    if (state.closed) throw new Error(`Kỳ báo cáo "${report.occurrenceId}" đã đóng`);
-  }
+  const validateReport = (report: SubmitReportInput): void =>
+    checkReport(report, { carry, pending: pendingSubmissions, closing, strict: v2 });
 
   setHandler(submitReportUpdate, acceptReport, { validator: validateReport });
 
   setHandler(submitReportSignal, async (report: SubmitReportInput) => {
     await condition(() => carry !== undefined);
+    const rejected = (err: unknown) =>
+      audit(
+        'report-rejected',
+        report?.agency ?? '?',
+        `Báo cáo bị từ chối: ${v2 ? rootCause(err) : (err as Error).message}`,
+        report?.occurrenceId,
+      );
     try {
       validateReport(report);
     } catch (err) {
-      await audit(
-        'report-rejected',
-        report?.agency ?? '?',
-        `Báo cáo bị từ chối: ${(err as Error).message}`,
-        report?.occurrenceId,
-      );
+      await rejected(err);
       return;
     }
-    await acceptReport(report);
+    if (!v2) {
+      await acceptReport(report);
+      return;
+    }
+    // A signal has nobody to answer: a report the store refuses is audited as rejected and the task goes on.
+    try {
+      await acceptReport(report);
+    } catch (err) {
+      await rejected(err);
+    }
   });
 
   const openOrThrow = (occurrenceId: string): OccurrenceState => {
     const state = findOccurrence(occurrenceId);
-    if (!state || state.closed) throw new Error(`Không có kỳ báo cáo đang mở "${occurrenceId}"`);
+    if (!state || state.closed || (v2 && closing.has(occurrenceId)))
+      throw new Error(`Không có kỳ báo cáo đang mở "${occurrenceId}"`);
     return state;
   };
   const requireAdmin = (action: { by?: string; reason?: string }, needReason = true) => {
@@ -436,10 +589,13 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
         const key = stepKey(moved, step);
         if (Date.parse(step.at) <= now() && !state.doneSteps.includes(key)) state.doneSteps.push(key);
       }
-      state.extensions.push({ at: iso(), from, to: moved.due.lead, reason, grantedBy: by });
+      const extension = { at: iso(), from, to: moved.due.lead, reason, grantedBy: by };
+      state.extensions.push(extension);
       changed = true;
       publish();
       await audit('extend-due', by, `Gia hạn ${from.effective} → ${moved.due.lead.effective}: ${reason}`, occurrenceId);
+      // Summaries read extensions from the store: a task not yet due at its new date is not "missing".
+      if (v2) await records.recordExtension({ planId, subject, occurrenceId, ...extension });
       return moved.due.lead;
     },
     {
@@ -482,7 +638,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
   setHandler(
     closeOccurrenceUpdate,
     async ({ occurrenceId, by, reason }) => {
-      close(openOrThrow(occurrenceId), by, reason);
+      if (v2) await closeWhenStored(openOrThrow(occurrenceId), by, reason);
+      else closeNow(openOrThrow(occurrenceId), by, reason);
       changed = true;
       await audit('close', by, `Đóng kỳ: ${reason}`, occurrenceId);
     },
@@ -552,61 +709,24 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       submissionIds: [],
       audit: [],
       runs: 0,
+      ...(v2 ? { submissionPeriods: {}, notFollowed: plan.skipped ?? [] } : {}),
     };
   }
   const state: SubjectCarry = carry;
   publish();
 
-  async function continueAsNewNow(): Promise<never> {
-    await condition(settled);
-    const next: SubjectCarry = {
-      ...state,
-      occurrences: state.occurrences.filter((o) => !o.closed),
-      // Recent submission ids are enough to catch a retried submission.
-      submissionIds: state.submissionIds.slice(-200),
-      runs: state.runs + 1,
-    };
-    return continueAsNew<typeof subjectWorkflow>({ planId, subject, carry: next, visibility });
-  }
-
-  while (!state.cancelled) {
-    const index = state.occurrences.findIndex((o) => !o.closed);
-    if (index < 0) break;
-    const occ = state.occurrences[index];
-    const until = followUntil(occ.occurrence, state.occurrences[index + 1]?.occurrence);
-
-    while (!occ.closed && !state.cancelled) {
-      if (leadsDone(occ, state)) {
-        close(occ, 'hệ thống', 'Đã nhận báo cáo của cơ quan chủ trì');
-        break;
-      }
-      const step = nextStep(occ);
-      const stepAt = step ? Date.parse(step.at) : Infinity;
-      const wakeAt = Math.min(stepAt, until);
-      if (wakeAt > now()) {
-        changed = false;
-        await condition(() => changed || !!occ.closed || !!state.cancelled, wakeAt - now());
-        publish();
-        continue;
-      }
-      if (step && stepAt <= until) {
-        await performStep(occ, step);
-        occ.doneSteps.push(stepKey(occ.occurrence, step));
-        publish();
-      } else {
-        close(occ, 'hệ thống', 'Hết thời gian theo dõi kỳ báo cáo');
-      }
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_SOFT_LIMIT)
-        await continueAsNewNow();
-    }
-
-    if (occ.closed) {
+  /** Moves every occurrence closed so far (by the loop, an admin or the last report) to `closed`, audited once. */
+  async function finalizeClosed(): Promise<number> {
+    let count = 0;
+    for (const occ of state.occurrences) {
+      if (!occ.closed || state.closed.some((c) => c.id === occ.occurrence.id)) continue;
       state.closed.push({
         id: occ.occurrence.id,
         label: occ.occurrence.label,
         closedAt: occ.closed.at,
         outcomes: occ.closed.outcomes,
       });
+      count++;
       const missing = Object.entries(occ.closed.outcomes)
         .filter(([, o]) => o === 'missing')
         .map(([a]) => a);
@@ -617,10 +737,137 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
         occ.occurrence.id,
       );
       publish();
-      // One run per occurrence keeps each history small over a plan of many years.
-      if (state.occurrences.some((o) => !o.closed) && !state.cancelled) await continueAsNewNow();
+    }
+    return count;
+  }
+
+  async function continueAsNewNow(): Promise<never> {
+    await condition(settled);
+    // Closes that arrived while waiting are finalised here, or they would be lost with this run.
+    if (v2) while ((await finalizeClosed()) > 0 || !settled()) await condition(settled);
+    const recent = state.submissionIds.slice(-200);
+    const next: SubjectCarry = {
+      ...state,
+      occurrences: state.occurrences.filter((o) => !o.closed),
+      // Recent submission ids are enough to catch a retried submission.
+      submissionIds: recent,
+      ...(v2
+        ? {
+            submissionPeriods: Object.fromEntries(
+              recent.filter((id) => state.submissionPeriods?.[id]).map((id) => [id, state.submissionPeriods![id]]),
+            ),
+          }
+        : {}),
+      runs: state.runs + 1,
+    };
+    return continueAsNew<typeof subjectWorkflow>({ planId, subject, carry: next, visibility });
+  }
+
+  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_SOFT_LIMIT;
+
+  /** Before the correctness patch: one occurrence at a time, its window fixed when it became current. */
+  async function followOneAtATime(): Promise<void> {
+    while (!state.cancelled) {
+      const index = state.occurrences.findIndex((o) => !o.closed);
+      if (index < 0) break;
+      const occ = state.occurrences[index];
+      const until = followUntil(occ.occurrence, state.occurrences[index + 1]?.occurrence);
+
+      while (!occ.closed && !state.cancelled) {
+        if (leadsDone(occ, state)) {
+          closeNow(occ, 'hệ thống', 'Đã nhận báo cáo của cơ quan chủ trì');
+          break;
+        }
+        const step = nextStep(occ);
+        const stepAt = step ? Date.parse(step.at) : Infinity;
+        const wakeAt = Math.min(stepAt, until);
+        if (wakeAt > now()) {
+          changed = false;
+          await condition(() => changed || !!occ.closed || !!state.cancelled, wakeAt - now());
+          publish();
+          continue;
+        }
+        if (step && stepAt <= until) {
+          await performStepLegacy(occ, step);
+          occ.doneSteps.push(stepKey(occ.occurrence, step));
+          publish();
+        } else {
+          closeNow(occ, 'hệ thống', 'Hết thời gian theo dõi kỳ báo cáo');
+        }
+        if (historyLong()) await continueAsNewNow();
+      }
+
+      if (occ.closed) {
+        state.closed.push({
+          id: occ.occurrence.id,
+          label: occ.occurrence.label,
+          closedAt: occ.closed.at,
+          outcomes: occ.closed.outcomes,
+        });
+        const missing = Object.entries(occ.closed.outcomes)
+          .filter(([, o]) => o === 'missing')
+          .map(([a]) => a);
+        await audit(
+          'occurrence-closed',
+          occ.closed.by,
+          `${occ.occurrence.label}: ${occ.closed.reason}${missing.length ? `; chưa báo cáo: ${missing.join(', ')}` : ''}`,
+          occ.occurrence.id,
+        );
+        publish();
+        // One run per occurrence keeps each history small over a plan of many years.
+        if (state.occurrences.some((o) => !o.closed) && !state.cancelled) await continueAsNewNow();
+      }
     }
   }
+
+  /** The next thing due across every open occurrence: a step, or the end of an occurrence's window. */
+  function nextEvent(open: OccurrenceState[]): { at: number; occ: OccurrenceState; step?: ScheduledStep } {
+    let best: { at: number; occ: OccurrenceState; step?: ScheduledStep } | undefined;
+    for (const [i, occ] of open.entries()) {
+      const until = windowEnd(occ, open[i + 1]?.occurrence);
+      const step = nextStep(occ);
+      const stepAt = step ? Date.parse(step.at) : Infinity;
+      const event = step && stepAt <= until ? { at: stepAt, occ, step } : { at: until, occ };
+      if (!best || event.at < best.at) best = event;
+    }
+    return best as { at: number; occ: OccurrenceState; step?: ScheduledStep };
+  }
+
+  /** Every open occurrence followed at once, windows recomputed after every change (an extension moves them). */
+  async function followAll(): Promise<void> {
+    for (;;) {
+      const finalized = await finalizeClosed();
+      if (state.cancelled) break;
+      const open = openOccurrences();
+      if (open.length === 0) break;
+      // One run per closed occurrence keeps each history small over a plan of many years.
+      if (finalized > 0) await continueAsNewNow();
+      const done = open.find((o) => leadsDone(o, state));
+      if (done) {
+        await closeWhenStored(done, 'hệ thống', 'Đã nhận báo cáo của cơ quan chủ trì');
+        continue;
+      }
+      const event = nextEvent(open);
+      if (event.at > now()) {
+        changed = false;
+        await condition(() => changed || !!state.cancelled, event.at - now());
+        publish();
+        continue;
+      }
+      if (event.step) {
+        const key = stepKey(event.occ.occurrence, event.step);
+        await performStep(event.occ, event.step);
+        if (!event.occ.doneSteps.includes(key)) event.occ.doneSteps.push(key);
+        publish();
+      } else {
+        await closeWhenStored(event.occ, 'hệ thống', 'Hết thời gian theo dõi kỳ báo cáo');
+      }
+      if (historyLong()) await continueAsNewNow();
+    }
+  }
+
+  if (v2) await followAll();
+  else await followOneAtATime();
   publish();
   await condition(settled);
   return state.closed;

@@ -122,7 +122,7 @@ describe('compiled summary', () => {
       ['1', 'late'],
       ['3.2', 'missing'],
     ]);
-    expect(summary.totals).toEqual({ tasks: 3, 'on-time': 1, late: 1, missing: 1 });
+    expect(summary.totals).toEqual({ tasks: 3, 'on-time': 1, late: 1, extended: 0, missing: 1 });
   });
 
   it('keeps the first submission for the status and the latest for the text', () => {
@@ -170,7 +170,7 @@ describe('compiled summary', () => {
     expect(details.map((r) => [r[0], r[3], r[4]])).toContainEqual(['2.4.1', 'Sở Ngoại vụ', 'Chưa báo cáo']);
     expect(details).toHaveLength(7);
     const agencies = rows('Tổng hợp theo cơ quan').slice(1);
-    expect(agencies.find((r) => r[1] === 'Sở Ngoại vụ')?.slice(2)).toEqual([2, 0, 0, 2, 0]);
+    expect(agencies.find((r) => r[1] === 'Sở Ngoại vụ')?.slice(2)).toEqual([2, 0, 0, 2, 0, 0]);
   });
 });
 

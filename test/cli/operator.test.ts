@@ -328,7 +328,8 @@ describeEachStore('operator commands against a running worker', (testStore) => {
       { action: 'close', planId: plans.planId, task: '2', period: current?.id, by: 'A', reason: 'Xong' },
       env,
     );
-    await eventually(async () => (await view('2')).status === 'completed');
+    // Closed without the lead's report: the task has ended, and says that a report is missing.
+    await eventually(async () => (await view('2')).status === 'ended-missing');
     await expect(
       reportSubmitCommand(
         { plan: plans.planId, task: '2', agency: 'Sở Tài chính', period: current?.id, text: 'Muộn' },

@@ -91,3 +91,40 @@ export function writeMonthlyPlan(dir: string, planId: string): string {
   writeFileSync(file, plan);
   return file;
 }
+
+/**
+ * A plan in `dir` with one task reported monthly ("trước ngày cuối tháng hằng tháng" as a periodic report), so the
+ * plan workflow sends a summary per month; its reporting officer is `officerEmail`.
+ */
+export function writeReportingPlan(dir: string, planId: string, officerEmail: string): string {
+  const plan = `id: ${planId}
+title: Kế hoạch thử nghiệm báo cáo tháng
+issuer: Ủy ban nhân dân tỉnh Thử Nghiệm
+period: { from: "${isoDay(-10)}", to: "${isoDay(75)}" }
+directory: agencies/thu-nghiem.yaml
+focalAgency: Sở Thông tin và Truyền thông
+reportsTo: Ủy ban nhân dân tỉnh
+reportingOfficers:
+  - name: Chuyên viên tổng hợp
+    email: ${officerEmail}
+tasks:
+  - id: "1"
+    title: Cập nhật số liệu
+    lead: ["Sở Tài chính"]
+    coordinators: []
+    timeframe:
+      text: Thường xuyên
+      rule: { type: ongoing }
+deadlines:
+  - id: report-monthly
+    text: Báo cáo hằng tháng
+    kind: periodic-report
+    reportKind: monthly
+    rule: { type: every, unit: month }
+    subject: Báo cáo tháng
+    owedBy: all
+`;
+  const file = join(dir, `${planId}.yaml`);
+  writeFileSync(file, plan);
+  return file;
+}

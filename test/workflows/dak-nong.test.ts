@@ -49,7 +49,7 @@ describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('tells each lead of each missing coordinator and the focal agency of each missing lead', () => {
+  it('tells each lead of each missing coordinator and the focal agency of each missing lead (the committee when the focal agency is itself the late lead)', () => {
     for (const { subject, schedule } of schedules) {
       for (const occurrence of schedule.occurrences.filter((o) => o.due.lead.effective <= '2025-12-20')) {
         const escalations = eventsOf(silent.events, subject, occurrence.id).filter((e) => e.kind === 'escalation');
@@ -59,9 +59,21 @@ describe('the Đắk Nông 2025 plan (678/KH-UBND) run through 2025', () => {
             expect(told?.missing?.slice().sort()).toEqual(schedule.coordinators.slice().sort());
           }
         }
+        // A late lead that is also the focal agency is not told about itself: its first escalation goes to UBND tỉnh.
+        const firstLevel = schedule.lead.includes('Sở Thông tin và Truyền thông')
+          ? 'Ủy ban nhân dân tỉnh'
+          : 'Sở Thông tin và Truyền thông';
         const toFocal = escalations.find(
-          (e) => e.to.includes('Sở Thông tin và Truyền thông') && schedule.lead.every((l) => e.missing?.includes(l)),
+          (e) => e.to.includes(firstLevel) && schedule.lead.every((l) => e.missing?.includes(l)),
         );
+        expect(
+          escalations.some(
+            (e) =>
+              e.kind === 'escalation' &&
+              e.to.includes('Sở Thông tin và Truyền thông') &&
+              e.missing?.includes('Sở Thông tin và Truyền thông'),
+          ),
+        ).toBe(false);
         expect({ subject, period: occurrence.id, toFocal: !!toFocal }).toEqual({
           subject,
           period: occurrence.id,

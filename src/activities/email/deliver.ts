@@ -1,6 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { SendLogEntry, Store } from '../storage/store';
-import type { NotificationKind, SendResult } from '../types';
+import type { NotificationKind, SendResult, Subject } from '../types';
 import { messageIdForKey } from './message-id';
 import type { Mailer, OutgoingMail } from './transport';
 
@@ -17,6 +17,8 @@ export interface DeliveryDeps {
   hooks?: SendHooks;
   /** How long a `sending` claim protects an attempt that may still be running (default 2 min). */
   leaseMs?: number;
+  /** The time of audit entries (the simulation's clock in a simulation). */
+  clock?: () => Date;
 }
 
 /** One email to deliver exactly once under its idempotency key. */
@@ -24,6 +26,9 @@ export interface DeliveryRequest {
   key: string;
   kind: NotificationKind;
   planId: string;
+  /** What the email is about, for the audit entry of a partial refusal. */
+  subject?: Subject;
+  occurrenceId?: string;
   mail: Omit<OutgoingMail, 'messageId'>;
 }
 
@@ -42,6 +47,7 @@ function toResult(entry: SendLogEntry, duplicate: boolean): SendResult {
     recipients: entry.recipients,
     sentAt: entry.firstSentAt ?? entry.updatedAt,
     duplicate,
+    ...(entry.refused?.length ? { refused: entry.refused } : {}),
   };
 }
 
@@ -51,13 +57,13 @@ export function alreadySent(entry: SendLogEntry): SendResult {
   return toResult(entry, true);
 }
 
-async function recordSent(store: Store, key: string): Promise<SendLogEntry> {
+async function recordSent(store: Store, key: string, refused: readonly string[]): Promise<SendLogEntry> {
   // The mail is out: try hard to remember it, since forgetting means the retry sends it again.
   let lastError: unknown;
   for (const waitMs of [0, 100, 400, 1_600]) {
     if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
     try {
-      return await store.markSent(key);
+      return await store.markSent(key, refused);
     } catch (err) {
       lastError = err;
     }
@@ -104,11 +110,10 @@ export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest):
     });
   }
 
+  let refused: string[] = [];
   try {
     const delivery = await mailer.send({ ...request.mail, messageId });
-    if (delivery.rejected.length > 0) {
-      log.warn('some recipients were refused', { key: request.key, rejected: delivery.rejected });
-    }
+    refused = delivery.rejected;
   } catch (err) {
     const message = (err as Error).message ?? String(err);
     const permanent = isPermanentSmtpFailure(err);
@@ -123,8 +128,23 @@ export async function deliverOnce(deps: DeliveryDeps, request: DeliveryRequest):
     throw err;
   }
 
-  const sent = await recordSent(store, request.key);
+  const sent = await recordSent(store, request.key, refused);
   log.info('email sent', { key: request.key, messageId, recipients: sent.recipients, attempts: sent.attempts });
+  if (refused.length > 0) {
+    // Sent to the others, so never sent again; the refused addresses are for an officer to correct.
+    log.warn('some recipients were refused', { key: request.key, refused });
+    await store.appendAudit({
+      planId: request.planId,
+      subject: request.subject,
+      entry: {
+        at: (deps.clock ?? (() => new Date()))().toISOString(),
+        action: 'delivery-partial',
+        by: 'hệ thống',
+        detail: `Máy chủ thư từ chối ${refused.join(', ')} khi gửi “${request.mail.subject}”; các địa chỉ khác đã nhận.`,
+        ...(request.occurrenceId ? { occurrenceId: request.occurrenceId } : {}),
+      },
+    });
+  }
   await deps.hooks?.afterSendRecorded?.(sent);
   return toResult(sent, false);
 }

@@ -41,6 +41,8 @@ export interface NotificationContext {
   submitUrl?: string;
   /** Whether a calendar file is attached. */
   withCalendar?: boolean;
+  /** An escalation that skipped the focal agency because it is itself a late lead: its name. */
+  redirectedFrom?: string;
 }
 
 /** The bracketed tag that starts each subject, so officers can sort and filter their mailbox. */
@@ -208,7 +210,14 @@ function escalationFocal(ctx: NotificationContext, signature: string): Letter {
   return {
     subject: subjectLine({ ...ctx, dateNote: ctx.due ? `hạn ${formatDate(ctx.due.effective)}` : undefined }),
     to: ctx.to,
-    paragraphs: [`Theo ${planInText(ctx.plan)}, đã quá hạn mà các cơ quan dưới đây chưa gửi ${what}.`],
+    paragraphs: [
+      `Theo ${planInText(ctx.plan)}, đã quá hạn mà các cơ quan dưới đây chưa gửi ${what}.`,
+      ...(ctx.redirectedFrom
+        ? [
+            `${ctx.redirectedFrom} là cơ quan đầu mối theo dõi kế hoạch nhưng cũng là cơ quan chủ trì chưa báo cáo, nên hệ thống Đôn đốc báo cáo trực tiếp lên ${ctx.to.join('; ')}.`,
+          ]
+        : []),
+    ],
     facts,
     list: { title: 'Các cơ quan chưa gửi:', items: ctx.missing ?? [] },
     action: {

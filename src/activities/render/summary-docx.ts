@@ -12,7 +12,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { formatDate, formatInstant, localDate } from '../email/dates';
-import { formatRate, statusLabels, type AgencyReport, type Summary } from './summary';
+import { formatRate, statusText, type AgencyReport, type Summary } from './summary';
 
 // Nghị định 30/2020/NĐ-CP: Times New Roman 13–14 pt, A4, margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 const FONT = 'Times New Roman';
@@ -57,8 +57,7 @@ function table(header: string[], widths: number[], rows: Array<Array<string | st
 
 function agencyLines(reports: AgencyReport[], zone: string): string[] {
   return reports.map(
-    (r) =>
-      `${r.agency}: ${statusLabels[r.status]}${r.receivedAt ? ` (${formatDate(localDate(r.receivedAt, zone))})` : ''}`,
+    (r) => `${r.agency}: ${statusText(r)}${r.receivedAt ? ` (${formatDate(localDate(r.receivedAt, zone))})` : ''}`,
   );
 }
 
@@ -76,7 +75,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
     para(`Kính gửi: ${summary.plan.reportsTo}.`, { center: true }),
     para('I. TỔNG QUAN', { bold: true, heading: true }),
     para(
-      `Tổng số nhiệm vụ: ${t.tasks}. Số nhiệm vụ cơ quan chủ trì báo cáo đúng hạn: ${t['on-time']}; trễ hạn: ${t.late}; chưa báo cáo: ${t.missing}. ` +
+      `Tổng số nhiệm vụ: ${t.tasks}. Số nhiệm vụ cơ quan chủ trì báo cáo đúng hạn: ${t['on-time']}; trễ hạn: ${t.late}; chưa báo cáo: ${t.missing}${t.extended ? `; được gia hạn (chưa đến hạn mới): ${t.extended}` : ''}. ` +
         `Số liệu tổng hợp đến ${formatInstant(summary.compiledAt, zone)}.`,
     ),
     para('II. TÌNH TRẠNG BÁO CÁO THEO NHIỆM VỤ', { bold: true, heading: true }),
@@ -88,7 +87,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
         `${task.id}. ${task.title}`,
         agencyLines(task.lead, zone),
         agencyLines(task.coordinators, zone),
-        statusLabels[task.status],
+        statusText(task),
       ]),
     ),
     para('III. TỔNG HỢP THEO CƠ QUAN', { bold: true, heading: true }),
@@ -112,7 +111,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
     for (const r of [...task.lead, ...task.coordinators]) {
       const role = r.role === 'lead' ? 'Chủ trì' : 'Phối hợp';
       children.push(
-        para([new TextRun({ text: `${role} – ${r.agency}: `, italics: true }), new TextRun(statusLabels[r.status])]),
+        para([new TextRun({ text: `${role} – ${r.agency}: `, italics: true }), new TextRun(statusText(r))]),
       );
       for (const line of (r.text ?? '').split(/\r?\n/).filter((l) => l.trim())) children.push(para(line));
       if (r.attachments.length)

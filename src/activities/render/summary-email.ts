@@ -1,13 +1,13 @@
 import { formatDate, formatInstant, localDate } from '../email/dates';
 import { escapeHtml, type RenderedEmail } from '../email/layout';
 import { subjectLine } from '../email/templates';
-import { formatRate, statusLabels, type AgencyReport, type Summary } from './summary';
+import { formatRate, statusText, type AgencyReport, type Summary } from './summary';
 
-const statusColors = { 'on-time': '#1e7b34', late: '#b35c00', missing: '#b00020' } as const;
+const statusColors = { 'on-time': '#1e7b34', late: '#b35c00', extended: '#1f5fa8', missing: '#b00020' } as const;
 
 function agencyLine(r: AgencyReport, zone: string): string {
   const when = r.receivedAt ? `, nhận ${formatInstant(r.receivedAt, zone)}` : '';
-  return `${r.agency} – ${statusLabels[r.status]}${when}`;
+  return `${r.agency} – ${statusText(r)}${when}`;
 }
 
 function text(summary: Summary, to: string[]): string {
@@ -22,12 +22,12 @@ function text(summary: Summary, to: string[]): string {
     ) + '.',
     `Tổng hợp lúc: ${formatInstant(summary.compiledAt, zone)}.`,
     '',
-    `Tổng số nhiệm vụ: ${t.tasks}; đúng hạn: ${t['on-time']}; trễ hạn: ${t.late}; chưa báo cáo: ${t.missing}.`,
+    `Tổng số nhiệm vụ: ${t.tasks}; đúng hạn: ${t['on-time']}; trễ hạn: ${t.late}; chưa báo cáo: ${t.missing}${t.extended ? `; được gia hạn: ${t.extended}` : ''}.`,
     '',
     'I. TÌNH TRẠNG THEO NHIỆM VỤ',
   ];
   for (const task of summary.tasks) {
-    lines.push('', `Nhiệm vụ ${task.id} – ${task.title}: ${statusLabels[task.status]}`);
+    lines.push('', `Nhiệm vụ ${task.id} – ${task.title}: ${statusText(task)}`);
     for (const r of task.lead) lines.push(`  Chủ trì: ${agencyLine(r, zone)}`);
     for (const r of task.coordinators) lines.push(`  Phối hợp: ${agencyLine(r, zone)}`);
     for (const r of task.lead.filter((l) => l.text)) {
@@ -58,8 +58,8 @@ function html(summary: Summary, to: string[]): string {
   const zone = summary.plan.timezone;
   const t = summary.totals;
   const cell = 'border: 1px solid #999; padding: 4px 6px; vertical-align: top;';
-  const status = (r: { status: keyof typeof statusColors }) =>
-    `<span style="color: ${statusColors[r.status]}; font-weight: bold;">${e(statusLabels[r.status])}</span>`;
+  const status = (r: { status: keyof typeof statusColors; extendedTo?: string }) =>
+    `<span style="color: ${statusColors[r.status]}; font-weight: bold;">${e(statusText(r))}</span>`;
   const agencyCell = (reports: AgencyReport[]) =>
     reports
       .map(

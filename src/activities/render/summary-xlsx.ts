@@ -1,8 +1,13 @@
 import ExcelJS from 'exceljs';
 import { formatInstant } from '../email/dates';
-import { statusLabels, type ReportStatus, type Summary } from './summary';
+import { statusText, type ReportStatus, type Summary } from './summary';
 
-const fills: Record<ReportStatus, string> = { 'on-time': 'FFD9F2D0', late: 'FFFFE5B4', missing: 'FFF8CBCB' };
+const fills: Record<ReportStatus, string> = {
+  'on-time': 'FFD9F2D0',
+  late: 'FFFFE5B4',
+  extended: 'FFDCE8F7',
+  missing: 'FFF8CBCB',
+};
 
 function header(sheet: ExcelJS.Worksheet, columns: Array<{ header: string; key: string; width: number }>): void {
   sheet.columns = columns;
@@ -41,7 +46,7 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
       title: task.title,
       lead: task.lead.map((r) => r.agency).join('; '),
       coordinators: task.coordinators.map((r) => r.agency).join('; '),
-      status: statusLabels[task.status],
+      status: statusText(task),
     });
     row.alignment = { vertical: 'top', wrapText: true };
     paint(row, 6, task.status);
@@ -64,7 +69,7 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
         title: task.title,
         role: r.role === 'lead' ? 'Chủ trì' : 'Phối hợp',
         agency: r.agency,
-        status: statusLabels[r.status],
+        status: statusText(r),
         receivedAt: r.receivedAt ? formatInstant(r.receivedAt, zone) : '',
         reportId: r.reportId ?? '',
       });
@@ -81,6 +86,7 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
     { header: 'Đúng hạn', key: 'onTime', width: 12 },
     { header: 'Trễ hạn', key: 'late', width: 12 },
     { header: 'Chưa báo cáo', key: 'missing', width: 14 },
+    { header: 'Được gia hạn', key: 'extended', width: 14 },
     { header: 'Tỷ lệ đúng hạn', key: 'rate', width: 16 },
   ]);
   summary.agencies.forEach((a, i) => {
@@ -91,9 +97,10 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
       onTime: a.onTime,
       late: a.late,
       missing: a.missing,
+      extended: a.extended,
       rate: a.onTimeRate,
     });
-    row.getCell(7).numFmt = '0.0%';
+    row.getCell(8).numFmt = '0.0%';
   });
 
   return Buffer.from(await workbook.xlsx.writeBuffer());

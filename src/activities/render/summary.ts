@@ -2,18 +2,30 @@ import type { Party } from '../../deadlines/occurrence';
 import { resolverFor } from '../../plan/agencies';
 import type { Directory, Plan } from '../../plan/schema';
 import type { StoredReport } from '../storage/store';
-import type { AttachmentRef, SummaryPeriod } from '../types';
+import type { AttachmentRef, ExtensionRecord, SummaryPeriod } from '../types';
+import { formatDate } from '../email/dates';
 
 /** Where an agency's report for the period stands. */
 export type ReportStatus =
-  'on-time' /** received by its due date */ | 'late' /** received after its due date */ | 'missing'; /** not received */
+  | 'on-time' /** received by its due date */
+  | 'late' /** received after its due date */
+  | 'extended' /** not received, and not due yet: its due date was extended past the summary */
+  | 'missing'; /** not received */
 
 /** Vietnamese words officers use for each status. */
 export const statusLabels: Record<ReportStatus, string> = {
   'on-time': 'Đúng hạn',
   late: 'Trễ hạn',
+  extended: 'Được gia hạn',
   missing: 'Chưa báo cáo',
 };
+
+/** The status in words, with the new date of an extension: "Được gia hạn đến 30/5/2025". */
+export function statusText(r: { status: ReportStatus; extendedTo?: string }): string {
+  return r.status === 'extended' && r.extendedTo
+    ? `${statusLabels.extended} đến ${formatDate(r.extendedTo)}`
+    : statusLabels[r.status];
+}
 
 /** One agency's part in one task for the period. */
 export interface AgencyReport {
@@ -26,6 +38,8 @@ export interface AgencyReport {
   /** Text of the latest submission. */
   text?: string;
   attachments: AttachmentRef[];
+  /** The extended due date (YYYY-MM-DD, effective) when `status` is `extended`. */
+  extendedTo?: string;
 }
 
 /** One task's line in the summary. */
@@ -34,8 +48,9 @@ export interface TaskSummary {
   title: string;
   lead: AgencyReport[];
   coordinators: AgencyReport[];
-  /** From the leads: missing if any lead has not reported, else late if any was late, else on time. */
+  /** From the leads: missing if any lead has not reported (extended if its new date is still ahead), else late if any was late, else on time. */
   status: ReportStatus;
+  extendedTo?: string;
 }
 
 /** How one agency did across the tasks of the period (for emulation rankings). */
@@ -45,6 +60,8 @@ export interface AgencyTotal {
   onTime: number;
   late: number;
   missing: number;
+  /** Not yet due: extended past the summary; not counted in `owed`. */
+  extended: number;
   /** onTime / owed, 0…1. */
   onTimeRate: number;
 }
@@ -88,10 +105,12 @@ function agencyReport(agency: string, role: Party, submissions: StoredReport[]):
   };
 }
 
-function overall(reports: AgencyReport[]): ReportStatus {
-  if (reports.some((r) => r.status === 'missing')) return 'missing';
-  if (reports.some((r) => r.status === 'late')) return 'late';
-  return 'on-time';
+function overall(reports: AgencyReport[]): { status: ReportStatus; extendedTo?: string } {
+  if (reports.some((r) => r.status === 'missing')) return { status: 'missing' };
+  const extended = reports.filter((r) => r.status === 'extended').map((r) => r.extendedTo as string);
+  if (extended.length) return { status: 'extended', extendedTo: extended.sort().at(-1) };
+  if (reports.some((r) => r.status === 'late')) return { status: 'late' };
+  return { status: 'on-time' };
 }
 
 /**
@@ -103,6 +122,8 @@ export function buildSummary(input: {
   directory: Directory;
   period: SummaryPeriod;
   reports: StoredReport[];
+  /** Extensions granted for the period: a lead whose new date is still ahead is "extended", not "missing". */
+  extensions?: ExtensionRecord[];
   now: Date;
 }): Summary {
   const { plan, period } = input;
@@ -117,8 +138,20 @@ export function buildSummary(input: {
     const key = JSON.stringify([report.subject.taskId, report.role, canonical(report.agency)]);
     byKey.set(key, [...(byKey.get(key) ?? []), report]);
   }
-  const forAgency = (taskId: string, role: Party, agency: string): AgencyReport =>
-    agencyReport(agency, role, byKey.get(JSON.stringify([taskId, role, agency])) ?? []);
+  const compiledAt = input.now.getTime();
+  // The latest extension per task wins; one still ahead at compilation makes an unreported lead "extended".
+  const extendedTo = new Map<string, ExtensionRecord['to']>();
+  for (const x of [...(input.extensions ?? [])].sort((a, b) => a.at.localeCompare(b.at))) {
+    if (x.occurrenceId === period.id && x.subject.type === 'task') extendedTo.set(x.subject.taskId, x.to);
+  }
+  const forAgency = (taskId: string, role: Party, agency: string): AgencyReport => {
+    const report = agencyReport(agency, role, byKey.get(JSON.stringify([taskId, role, agency])) ?? []);
+    const extension = extendedTo.get(taskId);
+    if (report.status === 'missing' && role === 'lead' && extension && Date.parse(extension.at) >= compiledAt) {
+      return { ...report, status: 'extended', extendedTo: extension.effective };
+    }
+    return report;
+  };
 
   const tasks: TaskSummary[] = plan.tasks.map((task) => {
     const leads = resolver.expand(task.lead);
@@ -129,19 +162,30 @@ export function buildSummary(input: {
       title: task.title,
       lead,
       coordinators: coordinators.map((agency) => forAgency(task.id, 'coordinators', agency)),
-      status: overall(lead),
+      ...overall(lead),
     };
   });
 
   const totals = new Map<string, AgencyTotal>();
   for (const task of tasks) {
     for (const r of [...task.lead, ...task.coordinators]) {
-      const t = totals.get(r.agency) ?? { agency: r.agency, owed: 0, onTime: 0, late: 0, missing: 0, onTimeRate: 0 };
-      t.owed += 1;
-      if (r.status === 'on-time') t.onTime += 1;
-      else if (r.status === 'late') t.late += 1;
-      else t.missing += 1;
-      t.onTimeRate = t.onTime / t.owed;
+      const t = totals.get(r.agency) ?? {
+        agency: r.agency,
+        owed: 0,
+        onTime: 0,
+        late: 0,
+        missing: 0,
+        extended: 0,
+        onTimeRate: 0,
+      };
+      if (r.status === 'extended') t.extended += 1;
+      else {
+        t.owed += 1;
+        if (r.status === 'on-time') t.onTime += 1;
+        else if (r.status === 'late') t.late += 1;
+        else t.missing += 1;
+      }
+      t.onTimeRate = t.owed ? t.onTime / t.owed : 0;
       totals.set(r.agency, t);
     }
   }
@@ -163,7 +207,13 @@ export function buildSummary(input: {
     agencies: [...totals.values()].sort(
       (a, b) => b.onTimeRate - a.onTimeRate || a.missing - b.missing || collator.compare(a.agency, b.agency),
     ),
-    totals: { tasks: tasks.length, 'on-time': count('on-time'), late: count('late'), missing: count('missing') },
+    totals: {
+      tasks: tasks.length,
+      'on-time': count('on-time'),
+      late: count('late'),
+      extended: count('extended'),
+      missing: count('missing'),
+    },
   };
 }
 

@@ -1,31 +1,8 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
+import { defaultAttachmentLimits, formatMiB, type AttachmentLimits } from '../../plan/report-limits';
 
-/** What an attachment may be: size limit and accepted types. */
-export interface AttachmentLimits {
-  maxBytes: number;
-  /** Content type → accepted file extensions (lowercase, with the dot). */
-  types: Record<string, readonly string[]>;
-}
-
-/** Office documents, PDF, images, text tables and zip archives up to 20 MiB. */
-export const defaultAttachmentLimits: AttachmentLimits = {
-  maxBytes: 20 * 1024 * 1024,
-  types: {
-    'application/pdf': ['.pdf'],
-    'application/msword': ['.doc'],
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
-    'application/vnd.ms-excel': ['.xls'],
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
-    'application/vnd.oasis.opendocument.text': ['.odt'],
-    'application/vnd.oasis.opendocument.spreadsheet': ['.ods'],
-    'application/zip': ['.zip'],
-    'image/jpeg': ['.jpg', '.jpeg'],
-    'image/png': ['.png'],
-    'text/plain': ['.txt'],
-    'text/csv': ['.csv'],
-  },
-};
+export { defaultAttachmentLimits, type AttachmentLimits } from '../../plan/report-limits';
 
 /** Why an attachment was refused; `code` doubles as the activity failure type. */
 export type AttachmentProblem =
@@ -40,10 +17,6 @@ export class AttachmentRejectedError extends Error {
   ) {
     super(message);
   }
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 }
 
 // Formats whose first bytes are fixed: a renamed executable must not pass as a PDF or a Word file.

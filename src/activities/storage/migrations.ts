@@ -88,6 +88,68 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'reports keyed by plan, subject, period, agency and submission; extensions; refused recipients',
+    // SQLite cannot drop a UNIQUE constraint: the two report tables are rebuilt (children first, then parents).
+    sql: (d) =>
+      (d === 'postgres'
+        ? `
+      ALTER TABLE reports DROP CONSTRAINT IF EXISTS reports_plan_id_submission_id_key;
+      ALTER TABLE reports ADD CONSTRAINT reports_submission_key
+        UNIQUE (plan_id, subject_type, subject_id, occurrence_id, agency, submission_id);
+    `
+        : `
+      CREATE TABLE reports_v2 (
+        id TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        submission_id TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        occurrence_id TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        role TEXT NOT NULL,
+        text TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        on_time INTEGER NOT NULL,
+        stored_at TEXT NOT NULL,
+        UNIQUE (plan_id, subject_type, subject_id, occurrence_id, agency, submission_id)
+      );
+      INSERT INTO reports_v2 SELECT id, plan_id, submission_id, subject_type, subject_id, occurrence_id, agency, role,
+        text, received_at, on_time, stored_at FROM reports;
+      CREATE TABLE report_attachments_v2 (
+        report_id TEXT NOT NULL REFERENCES reports_v2 (id),
+        position INTEGER NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (report_id, position)
+      );
+      INSERT INTO report_attachments_v2 SELECT report_id, position, sha256, filename, content_type, size
+        FROM report_attachments;
+      DROP TABLE report_attachments;
+      DROP TABLE reports;
+      ALTER TABLE reports_v2 RENAME TO reports;
+      ALTER TABLE report_attachments_v2 RENAME TO report_attachments;
+      CREATE INDEX reports_by_period ON reports (plan_id, occurrence_id);
+    `) +
+      `
+      CREATE TABLE extensions (
+        plan_id TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        occurrence_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        from_due TEXT NOT NULL,
+        to_due TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        PRIMARY KEY (plan_id, subject_type, subject_id, occurrence_id, at)
+      );
+      ALTER TABLE send_log ADD COLUMN refused TEXT;
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same for every dondoc process sharing the database.

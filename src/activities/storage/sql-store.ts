@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Party } from '../../deadlines/occurrence';
-import type { AttachmentRef, AuditEntry, NotificationKind, StoreReportInput, Subject } from '../types';
+import type { AttachmentRef, AuditEntry, ExtensionRecord, NotificationKind, StoreReportInput, Subject } from '../types';
 import { checkAttachment, contentHash, defaultAttachmentLimits, type AttachmentLimits } from './attachments';
 import type { SqlDriver, SqlExecutor } from './driver';
 import type {
@@ -56,6 +56,7 @@ interface SendRow {
   claimed_at: string | null;
   first_sent_at: string | null;
   last_error: string | null;
+  refused: string | null;
   updated_at: string;
 }
 
@@ -112,6 +113,7 @@ function toSendEntry(row: SendRow): SendLogEntry {
     claimedAt: row.claimed_at ?? undefined,
     firstSentAt: row.first_sent_at ?? undefined,
     lastError: row.last_error ?? undefined,
+    ...(row.refused ? { refused: JSON.parse(row.refused) as string[] } : {}),
     updatedAt: row.updated_at,
   };
 }
@@ -170,8 +172,11 @@ export class SqlStore implements Store {
   }
 
   async saveReport(input: StoreReportInput): Promise<{ reportId: string; created: boolean }> {
-    const reportId = `r-${sha256(`${input.planId}\u0000${input.submissionId}`).slice(0, 24)}`;
     const subject = subjectColumns(input.subject);
+    // The same submission id in another task, period or agency is another report.
+    const reportId = `r-${sha256(
+      [input.planId, subject.type, subject.id, input.occurrenceId, input.agency, input.submissionId].join('\u0000'),
+    ).slice(0, 24)}`;
     const attachments = input.attachments ?? [];
     return this.db.transaction(async (tx) => {
       const missing = await this.missingIn(
@@ -201,7 +206,15 @@ export class SqlStore implements Store {
           this.now(),
         ],
       );
-      if (changes === 0) return { reportId, created: false };
+      if (changes === 0) {
+        // Kept before: by this id, or (stored before reports were keyed by period) by the older id scheme.
+        const [kept] = await tx.all<{ id: string }>(
+          `SELECT id FROM reports WHERE plan_id = ? AND subject_type = ? AND subject_id = ? AND occurrence_id = ?
+           AND agency = ? AND submission_id = ?`,
+          [input.planId, subject.type, subject.id, input.occurrenceId, input.agency, input.submissionId],
+        );
+        return { reportId: kept?.id ?? reportId, created: false };
+      }
       for (const [position, a] of attachments.entries()) {
         await tx.run(
           'INSERT INTO report_attachments (report_id, position, sha256, filename, content_type, size) VALUES (?, ?, ?, ?, ?, ?)',
@@ -301,11 +314,12 @@ export class SqlStore implements Store {
       : { outcome: 'in-progress', entry: current };
   }
 
-  async markSent(key: string): Promise<SendLogEntry> {
+  async markSent(key: string, refused: readonly string[] = []): Promise<SendLogEntry> {
     const now = this.now();
     const [row] = await this.db.all<SendRow>(
-      `UPDATE send_log SET status = 'sent', first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE key = ? RETURNING *`,
-      [now, now, key],
+      `UPDATE send_log SET status = 'sent', first_sent_at = COALESCE(first_sent_at, ?), updated_at = ?, refused = ?
+       WHERE key = ? RETURNING *`,
+      [now, now, refused.length ? JSON.stringify(refused) : null, key],
     );
     if (!row) throw new Error(`send_log: không có dòng ${key} để ghi đã gửi`);
     return toSendEntry(row);
@@ -379,6 +393,55 @@ export class SqlStore implements Store {
       by: r.actor,
       detail: r.detail,
       recordedAt: r.recorded_at,
+    }));
+  }
+
+  async saveExtension(record: ExtensionRecord): Promise<void> {
+    const subject = subjectColumns(record.subject);
+    await this.db.run(
+      `INSERT INTO extensions (plan_id, subject_type, subject_id, occurrence_id, at, from_due, to_due, reason, granted_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [
+        record.planId,
+        subject.type,
+        subject.id,
+        record.occurrenceId,
+        record.at,
+        JSON.stringify(record.from),
+        JSON.stringify(record.to),
+        record.reason.normalize('NFC'),
+        record.grantedBy.normalize('NFC'),
+      ],
+    );
+  }
+
+  async listExtensions(filter: { planId: string; occurrenceId?: string }): Promise<ExtensionRecord[]> {
+    const params: string[] = [filter.planId];
+    let where = 'plan_id = ?';
+    if (filter.occurrenceId !== undefined) {
+      where += ' AND occurrence_id = ?';
+      params.push(filter.occurrenceId);
+    }
+    const rows = await this.db.all<{
+      plan_id: string;
+      subject_type: string;
+      subject_id: string;
+      occurrence_id: string;
+      at: string;
+      from_due: string;
+      to_due: string;
+      reason: string;
+      granted_by: string;
+    }>(`SELECT * FROM extensions WHERE ${where} ORDER BY at, subject_type, subject_id`, params);
+    return rows.map((r) => ({
+      planId: r.plan_id,
+      subject: subjectOf(r.subject_type, r.subject_id) as Subject,
+      occurrenceId: r.occurrence_id,
+      at: r.at,
+      from: JSON.parse(r.from_due),
+      to: JSON.parse(r.to_due),
+      reason: r.reason,
+      grantedBy: r.granted_by,
     }));
   }
 

@@ -1,4 +1,4 @@
-import type { AttachmentRef, AuditEntry, NotificationKind, StoreReportInput, Subject } from '../types';
+import type { AttachmentRef, AuditEntry, ExtensionRecord, NotificationKind, StoreReportInput, Subject } from '../types';
 
 /** A report as kept in the store. */
 export interface StoredReport extends StoreReportInput {
@@ -28,6 +28,8 @@ export interface SendLogEntry {
   claimedAt?: string;
   firstSentAt?: string;
   lastError?: string;
+  /** Addresses the SMTP server refused while accepting the message for the others. */
+  refused?: string[];
   updatedAt: string;
 }
 
@@ -81,7 +83,10 @@ export interface Store {
   /** The hashes among `sha256s` the store does not hold. */
   missingAttachments(sha256s: readonly string[]): Promise<string[]>;
 
-  /** Keeps a report once per (plan, submission); a second call returns the first report's id with `created: false`. */
+  /**
+   * Keeps a report once per (plan, subject, period, agency, submission); a second call returns the first report's id
+   * with `created: false`.
+   */
   saveReport(input: StoreReportInput): Promise<{ reportId: string; created: boolean }>;
   getReport(reportId: string): Promise<StoredReport | undefined>;
   /** Reports of a plan, optionally of one period and/or subject, oldest first. */
@@ -90,14 +95,19 @@ export interface Store {
   getSend(key: string): Promise<SendLogEntry | undefined>;
   /** Atomically marks the send as `sending` unless it was sent or another live attempt holds it. */
   claimSend(claim: SendClaim): Promise<ClaimResult>;
-  /** Records the SMTP server's acceptance; the first acceptance time is kept. */
-  markSent(key: string): Promise<SendLogEntry>;
+  /** Records the SMTP server's acceptance (and the recipients it refused); the first acceptance time is kept. */
+  markSent(key: string, refused?: readonly string[]): Promise<SendLogEntry>;
   markFailed(key: string, status: 'failed' | 'rejected', error: string): Promise<void>;
   listSends(filter?: { planId?: string; status?: SendStatus }): Promise<SendLogEntry[]>;
 
   /** Appends an entry once: the same entry recorded again (a retried activity) is ignored. */
   appendAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<{ created: boolean }>;
   listAudit(filter: { planId: string; subject?: Subject }): Promise<StoredAuditEntry[]>;
+
+  /** Keeps an extension once per grant (plan, subject, period, instant). */
+  saveExtension(record: ExtensionRecord): Promise<void>;
+  /** Extensions of a plan, optionally of one period, oldest first. */
+  listExtensions(filter: { planId: string; occurrenceId?: string }): Promise<ExtensionRecord[]>;
 
   /** Keeps the latest compiled document per (plan, period, format). */
   saveSummaryDocument(document: SummaryDocument): Promise<{ sha256: string }>;
