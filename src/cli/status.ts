@@ -43,6 +43,12 @@ export const STATUS_VI: Record<SubjectStatus, string> = {
   cancelled: 'đã hủy',
 };
 
+/** The status as officers read it, saying why nothing was followed. */
+export function statusVi(status: SubjectStatus, view?: SubjectView): string {
+  if (status !== 'not-followed') return STATUS_VI[status];
+  return view?.notFollowed?.length ? 'không theo dõi (bắt đầu sau hạn)' : 'không theo dõi (không có hạn)';
+}
+
 const STEP_VI: Record<string, string> = {
   reminder: 'nhắc hạn',
   overdue: 'báo quá hạn',
@@ -144,7 +150,7 @@ export function formatStatus(entries: readonly StatusEntry[]): string[] {
   const lines: string[] = [];
   for (const e of entries) {
     const status = e.status
-      ? STATUS_VI[e.status]
+      ? statusVi(e.status, e.view)
       : e.execution === 'RUNNING'
         ? 'đang theo dõi'
         : e.execution.toLowerCase();
@@ -173,6 +179,16 @@ export function formatStatus(entries: readonly StatusEntry[]): string[] {
       }
     } else if (e.view) {
       lines.push('  Không còn kỳ báo cáo đang mở.');
+    }
+    for (const c of e.view?.closed ?? []) {
+      const missing = Object.entries(c.outcomes)
+        .filter(([, o]) => o === 'missing')
+        .map(([a]) => a);
+      if (missing.length) lines.push(`  ${c.label}: đã đóng, thiếu báo cáo của ${missing.join('; ')}`);
+    }
+    if (e.view?.notFollowed?.length) {
+      const list = e.view.notFollowed.map((o) => `${o.label} (hạn ${dateVi(o.leadDue)})`).join('; ');
+      lines.push(`  Không theo dõi (đã quá hạn khi bắt đầu theo dõi): ${list}`);
     }
     if (e.view?.paused) lines.push(`  Tạm dừng bởi ${e.view.paused.by}: ${e.view.paused.reason}`);
     if (e.queryError) lines.push(`  (Không đọc được chi tiết: ${e.queryError})`);
