@@ -21,6 +21,18 @@ function notRunning(workflowId: string): SubjectNotRunningError {
   );
 }
 
+/**
+ * The innermost non-empty message of a failure's cause chain: a workflow that let an activity failure through answers
+ * "Workflow Update failed" ← "Activity task failed" ← the store's own reason, and only the last one helps people.
+ */
+export function failureReason(err: Error): string {
+  let reason = err.message;
+  for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause.message) reason = cause.message;
+  }
+  return reason;
+}
+
 /** Executes an update on a subject workflow; a rejection becomes `UpdateRejectedError` with the workflow's reason. */
 export async function executeSubjectUpdate<Ret, Arg>(
   client: Client,
@@ -32,8 +44,8 @@ export async function executeSubjectUpdate<Ret, Arg>(
   try {
     return await handle.executeUpdate(update, { args: [arg] });
   } catch (err) {
-    const e = err as Error & { cause?: Error };
-    if (e.name === 'WorkflowUpdateFailedError') throw new UpdateRejectedError(e.cause?.message ?? e.message);
+    const e = err as Error;
+    if (e.name === 'WorkflowUpdateFailedError') throw new UpdateRejectedError(failureReason(e));
     if (e.name === 'WorkflowNotFoundError') {
       // A task that followed all its periods has ended: say so, rather than suggest it was never started.
       const status = await handle.describe().then(
