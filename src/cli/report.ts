@@ -9,7 +9,7 @@ import type { AttachmentRef, Receipt } from '../activities/types';
 import type { LoadedPlan } from '../plan/load';
 import { envWithDataHome } from '../services/data-home';
 import { findPlan, plansFromEnv, resolveAgency, subjectOf } from '../services/plan-directory';
-import { executeSubjectUpdate, periodOrCurrent } from '../services/subject-updates';
+import { currentOccurrence, executeSubjectUpdate, UpdateRejectedError } from '../services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId } from '../workflows/contract';
 import { CommandError, runCommand, withClient } from './client';
 
@@ -69,11 +69,21 @@ export async function storeAttachments(store: Store, files: readonly string[]): 
 }
 
 /**
- * A submission id from what is sent, without the period: the same report sent again is a duplicate even when the
- * open period has moved on since (a retry must not become the next period's report).
+ * A submission id from what is sent. Without a named period it leaves the period out: the same report sent again is
+ * a duplicate even when the open period has moved on since (a retry must not become the next period's report). With
+ * `period` (the caller named it) the same text for another period is another report.
  */
-export function contentSubmissionId(parts: readonly string[]): string {
-  return `cli-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20)}`;
+export function contentSubmissionId(parts: readonly string[], period?: string): string {
+  const all = period === undefined ? parts : [...parts, `period:${period}`];
+  return `cli-${createHash('sha256').update(all.join('\u0000')).digest('hex').slice(0, 20)}`;
+}
+
+/** The period a duplicate went to, from the workflow's rejection ("… đã được nhận cho kỳ <label> (<id>)"). */
+function duplicatePeriod(reason: string): { id: string; label?: string } | undefined {
+  if (!reason.startsWith('Trùng lặp')) return undefined;
+  const match = / cho kỳ (?:(.+) \(([^()]+)\)|(\S+))$/.exec(reason);
+  if (!match) return undefined;
+  return match[3] ? { id: match[3] } : { id: match[2], label: match[1] };
 }
 
 /**
@@ -91,17 +101,29 @@ export async function submitReport(
   const text = input.text.normalize('NFC');
   if (text.trim() === '') throw new CommandError('báo cáo trống: cần --text hoặc --file có nội dung (empty report)', 2);
   const workflowId = subjectWorkflowId(loaded.plan.id, subject);
-  const occurrenceId = await periodOrCurrent(client, workflowId, input.period);
+  const period = input.period || undefined;
+  const open = period ? undefined : await currentOccurrence(client, workflowId);
+  const occurrenceId = period ?? (open?.id as string);
   const attachments = input.attachments ?? [];
   const submissionId =
-    input.submissionId ?? contentSubmissionId([workflowId, agency, text, ...attachments.map((a) => a.sha256)]);
-  return executeSubjectUpdate(client, workflowId, submitReportUpdate, {
-    agency,
-    occurrenceId,
-    submissionId,
-    text,
-    ...(attachments.length ? { attachments } : {}),
-  });
+    input.submissionId ?? contentSubmissionId([workflowId, agency, text, ...attachments.map((a) => a.sha256)], period);
+  try {
+    return await executeSubjectUpdate(client, workflowId, submitReportUpdate, {
+      agency,
+      occurrenceId,
+      submissionId,
+      text,
+      ...(attachments.length ? { attachments } : {}),
+    });
+  } catch (err) {
+    const earlier = err instanceof UpdateRejectedError && !input.submissionId ? duplicatePeriod(err.reason) : undefined;
+    if (!open || !earlier || earlier.id === open.id) throw err;
+    // The same text sent blindly after the period moved on: a retry, or this period's report that reads the same.
+    throw new UpdateRejectedError(
+      `báo cáo giống hệt đã được nhận cho kỳ ${earlier.label ? `${earlier.label} (${earlier.id})` : earlier.id}; ` +
+        `nếu đây là báo cáo cho kỳ ${open.label} (${open.id}) đang mở, gửi lại với --period ${open.id}`,
+    );
+  }
 }
 
 /** The receipt for people. */
@@ -110,7 +132,7 @@ export function formatReceipt(receipt: Receipt): string[] {
   return [
     `Đã nhận báo cáo (report received) ${receipt.reportId}`,
     `  Cơ quan: ${receipt.agency}`,
-    `  Kỳ báo cáo: ${receipt.occurrenceId}`,
+    `  Kỳ báo cáo: ${receipt.occurrenceLabel ? `${receipt.occurrenceLabel} (${receipt.occurrenceId})` : receipt.occurrenceId}`,
     `  Thời điểm nhận: ${at} — ${receipt.onTime ? 'đúng hạn' : 'trễ hạn'}`,
     `  Mã lần gửi (submission id): ${receipt.submissionId}`,
   ];
@@ -186,7 +208,10 @@ export function registerReport(program: Command): void {
     .option('--task <id>', 'số nhiệm vụ, ví dụ 2.4.1')
     .option('--deliverable <id>', 'mã sản phẩm phải nộp (hạn chung của kế hoạch)')
     .requiredOption('--agency <name>', 'cơ quan gửi (tên đầy đủ hoặc tên viết tắt)')
-    .option('--period <id>', 'kỳ báo cáo, ví dụ 2026-annual; mặc định kỳ đang mở')
+    .option(
+      '--period <id>',
+      'kỳ báo cáo, ví dụ 2026-annual; mặc định kỳ đang mở (khi ghi rõ kỳ, cùng nội dung gửi cho kỳ khác là báo cáo mới)',
+    )
     .option('--text <text>', 'nội dung báo cáo')
     .option('--file <file>', 'tệp văn bản chứa nội dung báo cáo')
     .option('--submission-id <id>', 'mã lần gửi; gửi lại cùng mã được coi là trùng lặp')

@@ -80,10 +80,14 @@ export async function querySubject(client: Client, workflowId: string): Promise<
   }
 }
 
-/** `--period` as given, else the subject's open occurrence; a subject with none open cannot take one. */
-export async function periodOrCurrent(client: Client, workflowId: string, period: string | undefined): Promise<string> {
-  if (period) return period;
+/** The subject's open occurrence (the one due first); a subject with none open cannot take a request without one. */
+export async function currentOccurrence(client: Client, workflowId: string): Promise<{ id: string; label: string }> {
   const view = await querySubject(client, workflowId);
   if (!view.current) throw new UpdateRejectedError('không có kỳ báo cáo đang mở; cần --period');
-  return view.current.id;
+  return view.current;
+}
+
+/** `--period` as given, else the subject's open occurrence. */
+export async function periodOrCurrent(client: Client, workflowId: string, period: string | undefined): Promise<string> {
+  return period || (await currentOccurrence(client, workflowId)).id;
 }
