@@ -118,7 +118,7 @@ function target(command: Command, reasonRequired: boolean): Command {
 
 /** `dondoc admin …` against the environment's plans and Temporal server. */
 export async function adminCommand(request: AdminRequest, env: NodeJS.ProcessEnv = process.env): Promise<AdminResult> {
-  const plans = await plansFromEnv(env);
+  const plans = await plansFromEnv(env, { planId: request.planId });
   return withClient((client) => adminAction(client, plans, request), env);
 }
 

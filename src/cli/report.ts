@@ -172,7 +172,7 @@ export async function reportSubmitCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Receipt> {
   const text = await reportText(options);
-  const plans = await plansFromEnv(env);
+  const plans = await plansFromEnv(env, { planId: options.plan });
   let attachments: AttachmentRef[] = [];
   if (options.attach?.length) {
     const store = await openStore(storeConfigFromEnv(envWithDataHome(env)));

@@ -206,7 +206,7 @@ export async function statusCommand(
   filter: StatusFilter,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StatusEntry[]> {
-  const plans = await plansFromEnv(env);
+  const plans = await plansFromEnv(env, { planId: filter.planId });
   return withClient((client) => listStatus(client, plans, filter), env);
 }
 

@@ -1,16 +1,44 @@
 import type { Subject } from '../activities/types';
 import { resolverFor } from '../plan/agencies';
-import { loadPlans, type LoadedPlan } from '../plan/load';
+import { loadPlanFolder, type BrokenPlanFile, type LoadedPlan } from '../plan/load';
+import { formatProblem } from '../plan/problems';
 import { plansDirFromEnv } from './data-home';
 
-/** A name the CLI cannot use as given (unknown plan, task or agency): printed as one line, exit 1. */
+/** A name the CLI cannot use as given (unknown plan, task or agency, a broken plan): printed without a stack, exit 1. */
 export class LookupError extends Error {
   override readonly name = 'LookupError';
 }
 
-/** The valid plans of the plans folder (`DONDOC_PLANS_DIR`, default `plans`). */
-export function plansFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<LoadedPlan[]> {
-  return loadPlans(plansDirFromEnv(env));
+/** One line for a plan file a command leaves out: its first error, with file and line. */
+export function brokenPlanWarning(broken: BrokenPlanFile): string {
+  const errors = broken.problems.filter((p) => p.severity === 'error');
+  const more = errors.length > 1 ? ` (và ${errors.length - 1} lỗi khác)` : '';
+  return `dondoc: cảnh báo (warning): bỏ qua tệp kế hoạch có lỗi ${formatProblem(errors[0] ?? broken.problems[0])}${more}`;
+}
+
+/**
+ * The valid plans of the plans folder (`DONDOC_PLANS_DIR`, default `plans`), each file read on its own like the
+ * worker does, so a broken file keeps out only its own plan: a command about `planId` fails with that plan's problems
+ * when its file is broken; otherwise each broken file is one `warn` line and the command goes on.
+ */
+export async function plansFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { planId?: string; warn?: (line: string) => void } = {},
+): Promise<LoadedPlan[]> {
+  const { plans, broken } = await loadPlanFolder(plansDirFromEnv(env));
+  const { planId, warn = (line: string) => console.error(line) } = options;
+  const own =
+    planId && !plans.some((p) => p.plan.id === planId) ? broken.filter((b) => b.planIds.includes(planId)) : [];
+  if (own.length > 0) {
+    const files = own.map((b) => b.file).join(', ');
+    const problems = own.flatMap((b) => b.problems).filter((p) => p.severity === 'error');
+    throw new LookupError(
+      `kế hoạch "${planId}" không dùng được (broken plan file): tệp ${files} có lỗi; sửa tệp rồi chạy "dondoc plan validate ${own[0].file}".\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+    );
+  }
+  for (const file of broken) warn(brokenPlanWarning(file));
+  return plans;
 }
 
 /** The plan with `planId`, or a `LookupError` listing the plans there are. */
