@@ -124,8 +124,9 @@ function subjectPath(subject: Subject): string {
   return subject.type === 'task' ? `task/${subject.taskId}` : `deliverable/${subject.deadlineId}`;
 }
 
+/** The attempt window passed: timed out, or retries stopped because the schedule-to-close time ran out. */
 function isTimeout(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure;
+  return err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT');
 }
 
 /**

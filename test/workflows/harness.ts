@@ -83,11 +83,16 @@ export async function createHarness(options: { plansDir: string; smtpPort?: numb
         workflowId: subjectWorkflowId(planId, subject),
         args: [{ planId, subject, visibility: false }],
       }),
+    // A query that reaches a run as it continues-as-new can go unanswered on this server: bounded, and retried by
+    // the callers that poll.
     view: (planId, subject) =>
-      env.client.workflow.getHandle(subjectWorkflowId(planId, subject)).query(subjectStateQuery),
+      env.client.withDeadline(Date.now() + 5_000, () =>
+        env.client.workflow.getHandle(subjectWorkflowId(planId, subject)).query(subjectStateQuery),
+      ),
     async sleepUntil(at) {
-      // A workflow that sleeps, awaited: the server skips time as in a simulation (a bare env.sleep across
-      // continue-as-new was seen to stall).
+      if (at <= (await env.currentTimeMs())) return;
+      // Awaiting a sleeping workflow's result lets the server skip time (a bare env.sleep was seen to stall across
+      // continue-as-new). The server may run on to the next timer before the clock is locked again.
       await env.client.workflow.execute('scenarioWorkflow', {
         taskQueue,
         workflowId: `sleep-${taskQueue}-${++sleeps}`,

@@ -65,7 +65,7 @@ describe('search attributes say where a task stands', () => {
     const past = readFileSync(plans.file, 'utf8')
       .replace(/period: \{ from: "[^"]+", to: "[^"]+" \}/, 'period: { from: "2020-01-01", to: "2020-12-31" }')
       .replace(
-        /Trước ngày \d{4}-\d{2}-\d{2}\n      rule: \{ type: date, date: "[^"]+" \}/g,
+        /Trước ngày \d{4}-\d{2}-\d{2}\n {6}rule: \{ type: date, date: "[^"]+" \}/g,
         'Trước ngày 2020-06-30\n      rule: { type: date, date: "2020-06-30" }',
       );
     writeFileSync(plans.file, past);
