@@ -24,7 +24,11 @@ describe('time-skipping test server', () => {
       activities: { mark: async (step: string) => void marks.push(step) },
     });
     const result = await worker.runUntil(
-      env.client.workflow.execute('sleepWorkflow', { args: [30 * DAY], taskQueue: 'smoke', workflowId: `smoke-${randomUUID()}` }),
+      env.client.workflow.execute('sleepWorkflow', {
+        args: [30 * DAY],
+        taskQueue: 'smoke',
+        workflowId: `smoke-${randomUUID()}`,
+      }),
     );
     expect(result.wokeAt - result.startedAt).toBeGreaterThanOrEqual(30 * DAY);
     expect(marks).toEqual(['before', 'after']);
@@ -49,7 +53,11 @@ describe('dev server', () => {
 
     const first = await Worker.create({ connection, taskQueue, workflowBundle, activities, identity: 'worker-1' });
     const firstRun = first.run();
-    const handle = await env.client.workflow.start('sleepWorkflow', { args: [4_000], taskQueue, workflowId: `smoke-${randomUUID()}` });
+    const handle = await env.client.workflow.start('sleepWorkflow', {
+      args: [4_000],
+      taskQueue,
+      workflowId: `smoke-${randomUUID()}`,
+    });
     await eventually(async () => marks.includes('before'));
     first.shutdown();
     await firstRun;
