@@ -1,45 +1,30 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
-import { createMailer, type Mailer } from '../../src/activities/email/transport';
-import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import { openStore } from '../../src/activities/storage/open-store';
-import type { Store } from '../../src/activities/storage/store';
 import { adminCommand } from '../../src/cli/admin';
 import { reportSubmitCommand } from '../../src/cli/report';
 import { startCommand } from '../../src/cli/start';
 import { statusCommand, type StatusEntry } from '../../src/cli/status';
-import { startMailCapture, type MailCapture } from '../../src/mail-capture';
-import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { subjectWorkflowId } from '../../src/workflows/contract';
 import { writeMonthlyPlan, writeTestPlans, type TestPlans } from '../support/plan-fixture';
-import {
-  eventually,
-  runWorkerOnSharedServer,
-  sharedDevServerAddress,
-  type SharedServerWorker,
-} from '../support/temporal';
+import { eventually } from '../support/temporal';
+import { startOperatorRig, type OperatorRig } from './support/operator-rig';
 
 const run = promisify(execFile);
 
 describe('status, report and admin with one broken file in the plans folder', () => {
-  const taskQueue = `dondoc-broken-file-${randomBytes(4).toString('hex')}`;
   const brokenId = `ke-hoach-hong-${randomBytes(4).toString('hex')}`;
   // An unclosed list on line 15 of the file: a YAML syntax error.
   const problem = new RegExp(`${brokenId}\\.yaml:15: YAML syntax`);
-  let root: string;
+  let rig: OperatorRig;
   let plans: TestPlans;
   let env: NodeJS.ProcessEnv;
-  let capture: MailCapture;
-  let store: Store;
-  let mailer: Mailer;
-  let dondoc: SharedServerWorker;
   let client: Client;
   let errors: string[];
 
@@ -47,30 +32,18 @@ describe('status, report and admin with one broken file in the plans folder', ()
   const warnings = () => errors.filter((line) => line.startsWith('dondoc: cảnh báo'));
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'dondoc-broken-file-'));
+    const root = mkdtempSync(join(tmpdir(), 'dondoc-broken-file-'));
     plans = writeTestPlans(root);
-    env = {
-      ...process.env,
-      TEMPORAL_ADDRESS: sharedDevServerAddress(),
-      TEMPORAL_NAMESPACE: 'default',
-      DONDOC_PLANS_DIR: plans.dir,
-      DONDOC_HOME: join(root, 'home'),
-      DATABASE_URL: '',
-      DATABASE_SCHEMA: '',
-      DONDOC_DB: join(root, 'dondoc.db'),
-    };
-    capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
-    store = await openStore({ sqlitePath: join(root, 'dondoc.db') });
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
-    const activities = createActivities({
-      store,
-      mailer,
-      plans: createPlanCatalog(plans.dir),
-      calendar: await loadWorkingCalendar('plans/holidays'),
+    const dbFile = join(root, 'dondoc.db');
+    rig = await startOperatorRig({
+      name: 'broken-file',
+      root,
+      plansDir: plans.dir,
+      storeEnv: { DATABASE_URL: '', DATABASE_SCHEMA: '', DONDOC_DB: dbFile },
+      openStore: () => openStore({ sqlitePath: dbFile }),
     });
-    dondoc = await runWorkerOnSharedServer(taskQueue, activities);
-    client = dondoc.client;
-    await startCommand([], { env, taskQueue });
+    ({ env, client } = rig);
+    await startCommand([], { env, taskQueue: rig.taskQueue });
     for (const id of ['1', '2', '3']) await eventually(async () => (await querySubject(client, task(id))).current);
     // Broken after the good plan started: an operator's later edit of another plan's file.
     const brokenFile = writeMonthlyPlan(plans.dir, brokenId);
@@ -78,13 +51,7 @@ describe('status, report and admin with one broken file in the plans folder', ()
     writeFileSync(brokenFile, text.replace('lead: ["Sở Tài chính"]', 'lead: ["Sở Tài chính"'));
   });
 
-  afterAll(async () => {
-    await dondoc?.stop();
-    mailer?.close();
-    await store?.close();
-    await capture?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.stop());
 
   beforeEach(() => {
     errors = [];

@@ -5,25 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
-import { createMailer, type Mailer } from '../../src/activities/email/transport';
-import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import type { Store } from '../../src/activities/storage/store';
 import { adminCommand } from '../../src/cli/admin';
 import { reportSubmitCommand } from '../../src/cli/report';
 import { formatStartResult, startCommand } from '../../src/cli/start';
 import { formatStatus, statusCommand, type StatusEntry } from '../../src/cli/status';
-import { startMailCapture, type MailCapture } from '../../src/mail-capture';
 import { Mailbox } from '../../src/mail-capture/mailbox';
-import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { planWorkflowId, submitReportUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
-import {
-  eventually,
-  runWorkerOnSharedServer,
-  sharedDevServerAddress,
-  type SharedServerWorker,
-} from '../support/temporal';
+import { eventually } from '../support/temporal';
+import { startOperatorRig, type OperatorRig } from './support/operator-rig';
 import { writeMonthlyPlan, writeTestPlans, type TestPlans } from '../support/plan-fixture';
 import { describeEachStore } from '../support/stores';
 
@@ -34,15 +25,12 @@ function isoDay(offsetDays: number): string {
 }
 
 describeEachStore('operator commands against a running worker', (testStore) => {
-  // A task queue of its own: other test files may run dondoc workers on the shared server with other plans.
-  const taskQueue = `dondoc-cli-${randomBytes(4).toString('hex')}`;
+  let rig: OperatorRig;
   let root: string;
+  let taskQueue: string;
   let plans: TestPlans;
   let env: NodeJS.ProcessEnv;
-  let capture: MailCapture;
   let store: Store;
-  let mailer: Mailer;
-  let dondoc: SharedServerWorker;
   let client: Client;
 
   const task = (taskId: string) => subjectWorkflowId(plans.planId, { type: 'task', taskId });
@@ -51,36 +39,17 @@ describeEachStore('operator commands against a running worker', (testStore) => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'dondoc-cli-'));
     plans = writeTestPlans(root);
-    const address = sharedDevServerAddress();
-    env = {
-      ...process.env,
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: 'default',
-      DONDOC_PLANS_DIR: plans.dir,
-      DONDOC_HOME: join(root, 'home'),
-      // The CLI must use the worker's store: its SQLite file, or its PostgreSQL schema (not another DATABASE_URL).
-      ...testStore().env,
-    };
-    capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
-    store = await testStore().open();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
-    const activities = createActivities({
-      store,
-      mailer,
-      plans: createPlanCatalog(plans.dir),
-      calendar: await loadWorkingCalendar('plans/holidays'),
+    rig = await startOperatorRig({
+      name: 'cli',
+      root,
+      plansDir: plans.dir,
+      storeEnv: testStore().env,
+      openStore: () => testStore().open(),
     });
-    dondoc = await runWorkerOnSharedServer(taskQueue, activities);
-    client = dondoc.client;
+    ({ taskQueue, env, store, client } = rig);
   });
 
-  afterAll(async () => {
-    await dondoc?.stop();
-    mailer?.close();
-    await store?.close();
-    await capture?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.stop());
 
   test('start starts the plan workflow once; a second start reports it already running', async () => {
     const first = await startCommand([], { env, taskQueue });

@@ -1,30 +1,20 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { createActivities } from '../../src/activities';
-import { createMailer, type Mailer } from '../../src/activities/email/transport';
-import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import type { Store } from '../../src/activities/storage/store';
 import type { Activities } from '../../src/activities/types';
 import { reportSubmitCommand } from '../../src/cli/report';
 import { startCommand } from '../../src/cli/start';
-import { startMailCapture, type MailCapture } from '../../src/mail-capture';
-import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { executeSubjectUpdate, querySubject, UpdateRejectedError } from '../../src/services/subject-updates';
 import { submitReportUpdate, subjectWorkflowId } from '../../src/workflows/contract';
 import { writeTestPlans, type TestPlans } from '../support/plan-fixture';
 import { describeEachStore } from '../support/stores';
-import {
-  eventually,
-  runWorkerOnSharedServer,
-  sharedDevServerAddress,
-  type SharedServerWorker,
-} from '../support/temporal';
+import { eventually } from '../support/temporal';
+import { startOperatorRig, type OperatorRig } from './support/operator-rig';
 
 const run = promisify(execFile);
 
@@ -59,14 +49,10 @@ describe('the reason of a rejected update', () => {
 });
 
 describeEachStore('report submit when the store fails', (testStore) => {
-  const taskQueue = `dondoc-report-failures-${randomBytes(4).toString('hex')}`;
-  let root: string;
+  let rig: OperatorRig;
   let plans: TestPlans;
   let env: NodeJS.ProcessEnv;
-  let capture: MailCapture;
   let store: Store;
-  let mailer: Mailer;
-  let dondoc: SharedServerWorker;
   let client: Client;
   // How many of the next storeReport calls fail with MAINTENANCE before the store is used again.
   let storeDown = 0;
@@ -74,48 +60,31 @@ describeEachStore('report submit when the store fails', (testStore) => {
   const task = (taskId: string) => subjectWorkflowId(plans.planId, { type: 'task', taskId });
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'dondoc-report-failures-'));
+    const root = mkdtempSync(join(tmpdir(), 'dondoc-report-failures-'));
     plans = writeTestPlans(root);
-    env = {
-      ...process.env,
-      TEMPORAL_ADDRESS: sharedDevServerAddress(),
-      TEMPORAL_NAMESPACE: 'default',
-      DONDOC_PLANS_DIR: plans.dir,
-      DONDOC_HOME: join(root, 'home'),
-      ...testStore().env,
-    };
-    capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
-    store = await testStore().open();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
-    const real = createActivities({
-      store,
-      mailer,
-      plans: createPlanCatalog(plans.dir),
-      calendar: await loadWorkingCalendar('plans/holidays'),
+    rig = await startOperatorRig({
+      name: 'report-failures',
+      root,
+      plansDir: plans.dir,
+      storeEnv: testStore().env,
+      openStore: () => testStore().open(),
+      wrap: (real): Activities => ({
+        ...real,
+        async storeReport(input) {
+          if (storeDown > 0) {
+            storeDown--;
+            throw ApplicationFailure.nonRetryable(MAINTENANCE, 'StoreUnavailable');
+          }
+          return real.storeReport(input);
+        },
+      }),
     });
-    const activities: Activities = {
-      ...real,
-      async storeReport(input) {
-        if (storeDown > 0) {
-          storeDown--;
-          throw ApplicationFailure.nonRetryable(MAINTENANCE, 'StoreUnavailable');
-        }
-        return real.storeReport(input);
-      },
-    };
-    dondoc = await runWorkerOnSharedServer(taskQueue, activities);
-    client = dondoc.client;
-    await startCommand([], { env, taskQueue });
+    ({ env, store, client } = rig);
+    await startCommand([], { env, taskQueue: rig.taskQueue });
     for (const id of ['1', '2', '3']) await eventually(async () => (await querySubject(client, task(id))).current);
   });
 
-  afterAll(async () => {
-    await dondoc?.stop();
-    mailer?.close();
-    await store?.close();
-    await capture?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.stop());
 
   test("a report the store fails to keep is rejected with the store's reason; the same submission id then goes through", async () => {
     const options = { plan: plans.planId, task: '1', agency: 'STC', text: 'Ý kiến phối hợp', submissionId: 'down-1' };

@@ -1,40 +1,26 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
-import { createMailer, type Mailer } from '../../src/activities/email/transport';
-import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import type { Store } from '../../src/activities/storage/store';
 import { formatReceipt, reportSubmitCommand } from '../../src/cli/report';
 import { startCommand } from '../../src/cli/start';
-import { startMailCapture, type MailCapture } from '../../src/mail-capture';
-import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { querySubject } from '../../src/services/subject-updates';
 import { subjectWorkflowId, type OpenOccurrenceView } from '../../src/workflows/contract';
 import { writeMonthlyPlan, writeTestPlans } from '../support/plan-fixture';
 import { describeEachStore } from '../support/stores';
-import {
-  eventually,
-  runWorkerOnSharedServer,
-  sharedDevServerAddress,
-  type SharedServerWorker,
-} from '../support/temporal';
+import { eventually } from '../support/temporal';
+import { startOperatorRig, type OperatorRig } from './support/operator-rig';
 
 const run = promisify(execFile);
 
 describeEachStore('report submit of the same text in two monthly periods', (testStore) => {
-  const taskQueue = `dondoc-report-periods-${randomBytes(4).toString('hex')}`;
-  let root: string;
+  let rig: OperatorRig;
   let planId: string;
   let env: NodeJS.ProcessEnv;
-  let capture: MailCapture;
   let store: Store;
-  let mailer: Mailer;
-  let dondoc: SharedServerWorker;
   let client: Client;
   let workflowId: string;
   let first: OpenOccurrenceView;
@@ -45,42 +31,25 @@ describeEachStore('report submit of the same text in two monthly periods', (test
   const current = async () => (await querySubject(client, workflowId).catch(() => undefined))?.current;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'dondoc-report-periods-'));
+    const root = mkdtempSync(join(tmpdir(), 'dondoc-report-periods-'));
     const plans = writeTestPlans(root);
     rmSync(plans.file);
     planId = `${plans.planId}-monthly`;
     writeMonthlyPlan(plans.dir, planId);
-    env = {
-      ...process.env,
-      TEMPORAL_ADDRESS: sharedDevServerAddress(),
-      TEMPORAL_NAMESPACE: 'default',
-      DONDOC_PLANS_DIR: plans.dir,
-      DONDOC_HOME: join(root, 'home'),
-      ...testStore().env,
-    };
-    capture = await startMailCapture({ smtpPort: 0, httpPort: 0, dir: join(root, 'mail') });
-    store = await testStore().open();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${capture.smtpPort}`, from: 'x <x@localhost>', local: true });
-    const activities = createActivities({
-      store,
-      mailer,
-      plans: createPlanCatalog(plans.dir),
-      calendar: await loadWorkingCalendar('plans/holidays'),
+    rig = await startOperatorRig({
+      name: 'report-periods',
+      root,
+      plansDir: plans.dir,
+      storeEnv: testStore().env,
+      openStore: () => testStore().open(),
     });
-    dondoc = await runWorkerOnSharedServer(taskQueue, activities);
-    client = dondoc.client;
+    ({ env, store, client } = rig);
     workflowId = subjectWorkflowId(planId, { type: 'task', taskId: '1' });
-    await startCommand([], { env, taskQueue });
+    await startCommand([], { env, taskQueue: rig.taskQueue });
     first = await eventually(current);
   });
 
-  afterAll(async () => {
-    await dondoc?.stop();
-    mailer?.close();
-    await store?.close();
-    await capture?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.stop());
 
   test("the first month's report is received, and its receipt names the period by label and id", async () => {
     const receipt = await reportSubmitCommand(report(), env);
