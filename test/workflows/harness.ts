@@ -13,7 +13,7 @@ import type { Activities, Subject } from '../../src/activities/types';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { createTimeSkippingEnvAt } from '../../src/temporal/time-skipping';
 import { subjectWorkflowId, type SubjectView, subjectStateQuery } from '../../src/workflows/contract';
-import { bundleOnce } from '../support/temporal';
+import { bundleOnce, eventually } from '../support/temporal';
 
 /** A time-skipping server (clock starting now unless told), real activities over a fresh SQLite store. */
 export interface Harness {
@@ -120,18 +120,7 @@ export function gate(): { promise: Promise<void>; open(): void } {
   return { promise, open };
 }
 
-/** Polls `check` (a query, a store read) until it holds; time-skipping servers answer queries at once. */
-export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+/** Polls `check` (a query, a store read) until it holds, more often than on the dev server: queries answer at once. */
+export function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  return eventually(check, timeoutMs, 100);
 }
