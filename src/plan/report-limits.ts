@@ -1,5 +1,3 @@
-import type { AttachmentRef } from '../activities/types';
-
 /** Longest report text accepted (characters); longer content belongs in an attachment. */
 export const maxReportTextLength = 200_000;
 
@@ -48,7 +46,7 @@ export function reportTextProblem(text: string): string | undefined {
  * store is for the store to say.
  */
 export function attachmentRefProblem(
-  ref: Partial<AttachmentRef> | undefined,
+  ref: Partial<{ sha256: string; filename: string; contentType: string; size: number }> | undefined,
   limits: AttachmentLimits = defaultAttachmentLimits,
 ): string | undefined {
   if (!ref || typeof ref !== 'object') return 'Tệp đính kèm không hợp lệ';
