@@ -37,6 +37,11 @@ export const commands: readonly LazyCommand[] = [
     load: async () => (await import('./up')).registerUp,
   },
   {
+    name: 'web',
+    summary: 'Chạy riêng máy chủ web (trang nộp báo cáo, bảng điều hành, API), không có worker',
+    load: async () => (await import('./web')).registerWeb,
+  },
+  {
     name: 'start',
     summary: 'Kiểm tra kế hoạch và khởi động (hoặc tiếp tục) theo dõi trên máy chủ Temporal (TEMPORAL_ADDRESS)',
     load: async () => (await import('./start')).registerStart,

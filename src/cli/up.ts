@@ -7,6 +7,7 @@ const PROGRESS: Record<Parameters<UpProgress>[0], string> = {
   plans: 'Kiểm tra kế hoạch (validating plans) trong',
   temporal: 'Khởi động máy chủ Temporal (starting Temporal), dữ liệu',
   mail: 'Khởi động hộp thư thử nghiệm (starting the mail capture), thư lưu ở',
+  web: 'Khởi động máy chủ web (starting the web server) trên',
   worker: 'Khởi động worker (starting the worker) trên',
   workflows: 'Khởi động các kế hoạch (starting plan workflows):',
 };
@@ -30,6 +31,11 @@ export function formatBanner(services: RunningServices): string[] {
     );
   } else {
     lines.push(`  Gửi thư qua (SMTP):                    ${info.smtp}`);
+  }
+  if (info.web) {
+    lines.push(`  Trang web dondoc (web):                ${info.web.url}`);
+    if (info.web.publicUrl !== info.web.url)
+      lines.push(`  Địa chỉ trong thư (DONDOC_PUBLIC_URL): ${info.web.publicUrl}`);
   }
   lines.push(`  Cơ sở dữ liệu dondoc (database):       ${info.database}`);
   for (const warning of info.warnings) lines.push(`  Cảnh báo (warning): ${warning}`);

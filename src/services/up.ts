@@ -9,7 +9,8 @@ import { temporalConfigFromEnv } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { assertSearchAttributes } from '../temporal/search-attributes';
 import { activityDepsFromEnv, createWorker } from '../worker';
-import { connectClient, type DondocClient } from '../cli/client';
+import { connectClient, type DondocClient } from '../temporal/client';
+import { startWebServer } from '../web/server';
 import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from './data-home';
 import { assertPortFree, portFromEnv, ServiceError } from './ports';
 import { startPlanWorkflows, type PlanStartResult } from './start-plans';
@@ -25,6 +26,8 @@ export interface ServicesInfo {
     external: boolean;
   };
   mailCapture?: { webUrl: string; smtp: string; dir: string };
+  /** dondoc's web server: where it listens, and the address agencies' links use. */
+  web?: { url: string; publicUrl: string };
   /** Where email goes: the capture, or `SMTP_URL` without its password. */
   smtp: string;
   /** The SQLite file, or `DATABASE_URL` without its password. */
@@ -44,7 +47,7 @@ export interface RunningServices {
 }
 
 /** Steps of `up` as they happen, so the command can say what it is waiting for. */
-export type UpProgress = (step: 'plans' | 'temporal' | 'mail' | 'worker' | 'workflows', detail: string) => void;
+export type UpProgress = (step: 'plans' | 'temporal' | 'mail' | 'web' | 'worker' | 'workflows', detail: string) => void;
 
 function hidePassword(url: string): string {
   try {
@@ -143,6 +146,24 @@ export async function startServices(
       workerEnv = { ...workerEnv, DONDOC_MAIL_CAPTURE_SMTP_PORT: String(capture.smtpPort) };
     }
 
+    // The web server before the worker: the links in the first reminders must point at a server that answers.
+    let web: ServicesInfo['web'];
+    if (env.DONDOC_WEB !== 'off') {
+      const webPort = portFromEnv(env, 'DONDOC_WEB_PORT', 8080);
+      if (webPort) {
+        await assertPortFree(webPort, 'web dondoc', 'Đặt DONDOC_WEB_PORT để dùng cổng khác (hoặc DONDOC_WEB=off).');
+      }
+      progress('web', `${env.DONDOC_WEB_HOST || '127.0.0.1'}:${webPort}`);
+      const running = await startWebServer(
+        { ...workerEnv, DONDOC_WEB_PORT: String(webPort) },
+        { mailDir: mailCapture?.dir, temporalUiUrl: temporal.uiUrl },
+      );
+      stops.push(() => running.stop());
+      const publicUrl = env.DONDOC_PUBLIC_URL || running.url;
+      web = { url: running.url, publicUrl };
+      workerEnv = { ...workerEnv, DONDOC_PUBLIC_URL: publicUrl };
+    }
+
     progress('worker', temporal.address);
     const deps = await activityDepsFromEnv(workerEnv);
     stops.push(async () => {
@@ -185,6 +206,7 @@ export async function startServices(
       info: {
         temporal,
         mailCapture,
+        web,
         smtp: mailCapture ? `hộp thư thử nghiệm ${mailCapture.smtp}` : describeSmtpUrl(env.SMTP_URL as string),
         database: env.DATABASE_URL ? hidePassword(env.DATABASE_URL) : (workerEnv.DONDOC_DB as string),
         plansDir,

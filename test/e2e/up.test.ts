@@ -54,13 +54,19 @@ describe('dondoc up', () => {
   let dir: string;
   let plans: TestPlans;
   let env: NodeJS.ProcessEnv;
-  let ports: { temporal: number; ui: number; smtp: number; http: number };
+  let ports: { temporal: number; ui: number; smtp: number; http: number; web: number };
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dondoc-up-'));
     plans = writeTestPlans(dir);
-    ports = { temporal: await freePort(), ui: await freePort(), smtp: await freePort(), http: await freePort() };
+    ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      smtp: await freePort(),
+      http: await freePort(),
+      web: await freePort(),
+    };
     const inherited = { ...process.env };
     for (const name of ['TEMPORAL_ADDRESS', 'SMTP_URL', 'DATABASE_URL', 'DONDOC_DB', 'DONDOC_TEST_TEMPORAL_ADDRESS'])
       delete inherited[name];
@@ -73,6 +79,7 @@ describe('dondoc up', () => {
       DONDOC_TEMPORAL_UI_PORT: String(ports.ui),
       DONDOC_MAIL_CAPTURE_SMTP_PORT: String(ports.smtp),
       DONDOC_MAIL_CAPTURE_HTTP_PORT: String(ports.http),
+      DONDOC_WEB_PORT: String(ports.web),
     };
   });
 
@@ -104,6 +111,8 @@ describe('dondoc up', () => {
     expect(first.output()).toMatch(new RegExp(`${plans.planId} +đã khởi động theo dõi \\(started\\)`));
     expect(await httpStatus(`http://127.0.0.1:${ports.ui}/`)).toBe(200);
     expect(await httpStatus(`http://127.0.0.1:${ports.http}/`)).toBe(200);
+    expect(first.output()).toContain(`Trang web dondoc (web):                http://127.0.0.1:${ports.web}`);
+    expect(await httpStatus(`http://127.0.0.1:${ports.web}/healthz`)).toBe(200);
 
     process.kill(-(first.child.pid as number), 'SIGINT');
     expect(await first.exited).toBe(0);

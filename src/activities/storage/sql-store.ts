@@ -488,6 +488,10 @@ export class SqlStore implements Store {
       : undefined;
   }
 
+  async ping(): Promise<void> {
+    await this.db.all('SELECT 1 AS ok');
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

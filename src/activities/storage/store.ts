@@ -113,5 +113,8 @@ export interface Store {
   saveSummaryDocument(document: SummaryDocument): Promise<{ sha256: string }>;
   getSummaryDocument(planId: string, periodId: string, format: SummaryFormat): Promise<SummaryDocument | undefined>;
 
+  /** Answers when the database does (health checks); throws otherwise. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
