@@ -1,5 +1,9 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { publicUrlFromEnv } from './access/addresses';
+import { createAgencyLinks, emailLinks } from './access/agency-links';
+import { createLinkSigner } from './access/links';
+import { loadServerSecret } from './access/secret';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Activities } from './activities/types';
 import { createMailer, mailerConfigFromEnv } from './activities/email/transport';
@@ -7,6 +11,7 @@ import { createPlanCatalog } from './activities/plan-catalog';
 import { openStore, storeConfigFromEnv } from './activities/storage';
 import type { Store } from './activities/storage/store';
 import { loadWorkingCalendar } from './plan/holidays';
+import { envWithDataHome } from './services/data-home';
 import { temporalConfigFromEnv } from './temporal/connection';
 import { assertSearchAttributes } from './temporal/search-attributes';
 import { cachedWorkflowBundle } from './temporal/workflow-bundle';
@@ -17,26 +22,20 @@ export async function activityDepsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ActivityDeps & { store: Store }> {
   const plansDir = env.DONDOC_PLANS_DIR || 'plans';
+  // Signed with the secret the web server verifies with (DONDOC_SECRET, or the file in DONDOC_HOME).
+  const signer = createLinkSigner(await loadServerSecret(envWithDataHome(env)));
   const store = await openStore(storeConfigFromEnv(env));
   const mailer = createMailer(mailerConfigFromEnv(env));
   const calendar = await loadWorkingCalendar(env.DONDOC_HOLIDAYS_DIR || join(plansDir, 'holidays'));
-  const webUrl = env.DONDOC_WEB_URL;
+  const plans = createPlanCatalog(plansDir);
+  const links = emailLinks(createAgencyLinks(signer, publicUrlFromEnv(env)), plans, calendar);
   return {
     store,
     mailer,
-    plans: createPlanCatalog(plansDir),
+    plans,
     calendar,
-    submitLink: webUrl
-      ? ({ planId, subject, occurrenceId, agency }) => {
-          const url = new URL('/submit', webUrl);
-          url.searchParams.set('plan', planId);
-          if (subject?.type === 'task') url.searchParams.set('task', subject.taskId);
-          if (subject?.type === 'deliverable') url.searchParams.set('deliverable', subject.deadlineId);
-          if (occurrenceId) url.searchParams.set('period', occurrenceId);
-          url.searchParams.set('agency', agency);
-          return url.toString();
-        }
-      : undefined,
+    submitLink: links.submitLink,
+    calendarLink: links.calendarLink,
   };
 }
 

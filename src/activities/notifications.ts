@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Party } from '../deadlines/occurrence';
+import type { DueDate, Party } from '../deadlines/occurrence';
 import type { Plan } from '../plan/schema';
 import { localDate } from './email/dates';
 import { alreadySent, deliverOnce, type SendHooks } from './email/deliver';
@@ -15,14 +15,19 @@ import type { Store } from './storage/store';
 import { createSummaryActivities } from './summaries';
 import type { Activities, BatchSendResult, NotificationRequest, PlanCatalog, SendResult, Subject } from './types';
 
-/** Builds the link to the submission form for one agency and occurrence, when the web interface is running. */
+/** Builds the personal (signed) submission link for one agency and occurrence; undefined when there is none. */
 export type SubmitLink = (target: {
   planId: string;
   subject?: Subject;
   occurrenceId?: string;
   agency: string;
   party?: Party;
-}) => string | undefined;
+  /** The due date the email names (an extended one included), so the link outlives it. */
+  due?: DueDate;
+}) => Promise<string | undefined>;
+
+/** Builds an agency's calendar feed address. */
+export type CalendarLink = (agency: string) => Promise<string>;
 
 /** What the notification activities need; `src/worker.ts` builds these from configuration. */
 export interface NotificationDeps {
@@ -31,6 +36,7 @@ export interface NotificationDeps {
   plans: PlanCatalog;
   clock?: () => Date;
   submitLink?: SubmitLink;
+  calendarLink?: CalendarLink;
   /** Fault injection for tests (e.g. block after the send log recorded a delivery). */
   hooks?: SendHooks;
   /** How long a running send is protected from a parallel attempt (ms). */
@@ -126,16 +132,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       receipt: request.receipt,
       today: localDate(now, plan.timezone),
       timezone: plan.timezone,
-      submitUrl: ['reminder', 'overdue'].includes(request.kind)
-        ? deps.submitLink?.({
-            planId: plan.id,
-            subject: request.subject,
-            occurrenceId: request.occurrenceId,
-            agency: request.to[0],
-            party: request.party,
-          })
-        : undefined,
     };
+    // Links for the agency this email asks for a report (the lead of an escalation-lead only while it owes its own).
+    const asked = await askedForReport(request);
+    if (asked) {
+      context.submitUrl = await deps.submitLink?.({ planId: plan.id, ...asked, due: request.due });
+      if (context.submitUrl) context.calendarUrl = await deps.calendarLink?.(asked.agency);
+    }
     const calendar = calendarAttachment(plan, request, context, now);
     context.withCalendar = calendar !== undefined;
     const forwarded = request.kind === 'input-forwarded' ? await forwardedReport(request) : undefined;
@@ -157,6 +160,26 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         headers: automatedHeaders(request.kind, plan.id),
       },
     });
+  }
+
+  /**
+   * Whose report an email asks for: reminders and overdue notices ask the addressed agency; an escalation to the lead
+   * about its coordinators also asks the lead while its own report is not in; escalations about late leads go to the
+   * focal agency or the committee, which owe nothing here.
+   */
+  async function askedForReport(
+    request: NotificationRequest,
+  ): Promise<{ subject: Subject; occurrenceId: string; agency: string; party?: Party } | undefined> {
+    const { subject, occurrenceId } = request;
+    const agency = request.to[0];
+    if (!subject || !occurrenceId || !agency || request.to.length !== 1) return undefined;
+    if (request.kind === 'reminder' || request.kind === 'overdue') {
+      return { subject, occurrenceId, agency, party: request.party };
+    }
+    if (request.kind !== 'escalation-lead') return undefined;
+    const reports = await deps.store.listReports({ planId: request.planId, occurrenceId, subject });
+    if (reports.some((r) => r.agency === agency && r.role === 'lead')) return undefined;
+    return { subject, occurrenceId, agency, party: 'lead' };
   }
 
   /** The stored input a forward refers to: its text for the body, its files as attachments. */

@@ -77,6 +77,8 @@ export const reminderPolicySchema = z.object({
   summaryAfterWorkingDays: z.number().int().min(0).default(1),
   /** How a due date that is not a working day moves. */
   dueDateShift: z.enum(['next-working-day', 'previous-working-day', 'none']).default('next-working-day'),
+  /** Days after an occurrence's last step during which agencies' personal submission links keep working. */
+  linkGraceDays: z.number().int().min(0).default(30),
 });
 
 /** An officer who receives the compiled summaries. */

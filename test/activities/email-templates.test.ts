@@ -169,6 +169,16 @@ describe('notification templates', () => {
       submitUrl: 'http://127.0.0.1:8080/nop/abc',
     });
     expect(withLink.html).toContain('<a href="http://127.0.0.1:8080/nop/abc">');
+    const withFeed = renderNotification({
+      ...base,
+      kind: 'overdue',
+      to: lead,
+      party: 'lead',
+      submitUrl: 'http://127.0.0.1:8080/bao-cao/abc',
+      calendarUrl: 'http://127.0.0.1:8080/lich/def.ics',
+    });
+    expect(withFeed.text).toContain('Lịch các hạn báo cáo của quý cơ quan');
+    expect(withFeed.text).toContain('http://127.0.0.1:8080/lich/def.ics');
     const without = renderNotification({ ...base, kind: 'reminder', to: lead, party: 'lead' });
     expect(without.text).toContain('Cách gửi: gửi văn bản về Sở Thông tin và Truyền thông (cơ quan đầu mối)');
   });

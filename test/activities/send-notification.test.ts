@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
+import { jwtVerify } from 'jose';
 import type { AddressObject } from 'mailparser';
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { messageIdForKey } from '../../src/activities/email/message-id';
@@ -9,10 +10,30 @@ import { createNotificationActivities, type NotificationActivities } from '../..
 import { openStore } from '../../src/activities/storage/open-store';
 import type { Store } from '../../src/activities/storage/store';
 import type { NotificationRequest } from '../../src/activities/types';
+import { createAgencyLinks, emailLinks } from '../../src/access/agency-links';
+import { createLinkSigner } from '../../src/access/links';
+import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { freePort } from '../../src/temporal/ports';
 import { catalogOf, testDirectory, testPlan } from './support/plan';
 import { quietActivityEnv } from './support/activity-env';
 import { startSmtpSink, type SmtpSink } from './support/smtp';
+
+const secret = new Uint8Array(Buffer.alloc(32, 3));
+const signer = createLinkSigner(secret);
+
+/** The personal submission link an email carries, verified as of the test's clock: the target and expiry it binds. */
+async function linkIn(text: string) {
+  const token = /http:\/\/127\.0\.0\.1:8080\/bao-cao\/([\w.-]+)/.exec(text)?.[1];
+  if (!token) return undefined;
+  const { payload } = await jwtVerify(token, secret, { currentDate: new Date('2025-05-08T01:00:00.000Z') });
+  return {
+    planId: payload.p,
+    subject: payload.s,
+    occurrenceId: payload.o,
+    agency: payload.a,
+    expiresAt: new Date((payload.exp ?? 0) * 1000),
+  };
+}
 
 const due = { nominal: '2025-05-15', effective: '2025-05-15', at: '2025-05-15T23:59:59.999+07:00' };
 
@@ -59,8 +80,11 @@ describe('sendNotification against a real SMTP server', () => {
       mailer,
       plans: catalogOf({ plan: testPlan, directory: testDirectory }),
       clock: () => new Date('2025-05-08T01:00:00.000Z'),
-      submitLink: ({ planId, occurrenceId, agency }) =>
-        `http://127.0.0.1:8080/nop/${planId}/${occurrenceId}?co-quan=${encodeURIComponent(agency)}`,
+      ...emailLinks(
+        createAgencyLinks(signer, 'http://127.0.0.1:8080'),
+        catalogOf({ plan: testPlan, directory: testDirectory }),
+        await loadWorkingCalendar('plans/holidays'),
+      ),
     });
   });
   afterAll(async () => {
@@ -96,10 +120,46 @@ describe('sendNotification against a real SMTP server', () => {
       expect(part).toContain('678/KH-UBND – Thông tin đối ngoại tỉnh Đắk Nông năm 2025');
       expect(part).toContain('2.4.1 – Tuyên truyền về chủ quyền biên giới, lãnh thổ quốc gia');
       expect(part).toContain('Sở Thông tin và Truyền thông (cơ quan đầu mối)');
-      expect(part).toContain('http://127.0.0.1:8080/nop/dak-nong-ttdn-2025/2025-six-month?co-quan=');
+      expect(part).toMatch(/http:\/\/127\.0\.0\.1:8080\/lich\/[\w-]+\.[\w-]+\.[\w-]+\.ics/);
       expect(part).toBe(part.normalize('NFC'));
     }
     expect(String(mail.parsed.html)).toMatch(/^<!doctype html>/);
+    expect(String(mail.parsed.html)).toMatch(/<a href="http:\/\/127\.0\.0\.1:8080\/bao-cao\/[\w.-]+">/);
+  });
+
+  it('links a signed personal submission page bound to plan, task, period and agency, valid past the last step', async () => {
+    const mail = sink.received.find((m) => m.parsed.messageId === messageIdForKey(reminder().key));
+    const link = await linkIn(mail?.parsed.text ?? '');
+    expect(link).toMatchObject({
+      planId: testPlan.id,
+      subject: 't:2.4.1',
+      occurrenceId: '2025-six-month',
+      agency: 'Sở Văn hóa, Thể thao và Du lịch',
+    });
+    // The last escalation comes working days after the due date; the link lasts 30 grace days beyond it.
+    expect(link!.expiresAt.getTime()).toBeGreaterThan(Date.parse(due.at) + 35 * 86_400_000);
+    expect(link!.expiresAt.getTime()).toBeLessThan(Date.parse(due.at) + 60 * 86_400_000);
+  });
+
+  it('gives the lead its link in an escalation about its coordinators, and the focal agency none about late leads', async () => {
+    const before = sink.received.length;
+    await run(
+      activities.sendNotification,
+      reminder({ key: 'esc-lead-1', kind: 'escalation-lead', missing: ['Công an tỉnh'], party: 'coordinators' }),
+    );
+    await run(
+      activities.sendNotification,
+      reminder({
+        key: 'esc-focal-1',
+        kind: 'escalation-focal',
+        to: ['Sở Thông tin và Truyền thông'],
+        missing: ['Sở Văn hóa, Thể thao và Du lịch'],
+      }),
+    );
+    const [lead, focal] = sink.received.slice(before);
+    expect(await linkIn(lead.parsed.text ?? '')).toMatchObject({ agency: 'Sở Văn hóa, Thể thao và Du lịch' });
+    expect(focal.parsed.text).not.toContain('/bao-cao/');
+    expect(focal.parsed.text).not.toContain('/lich/');
   });
 
   it('attaches an .ics calendar file with the due date as an all-day event', async () => {

@@ -39,6 +39,8 @@ export interface NotificationContext {
   timezone: string;
   /** Where to submit (the web form), when there is one. */
   submitUrl?: string;
+  /** The addressed agency's calendar feed (iCalendar subscription), sent with the submission link. */
+  calendarUrl?: string;
   /** Whether a calendar file is attached. */
   withCalendar?: boolean;
   /** An escalation that skipped the focal agency because it is itself a late lead: its name. */
@@ -128,8 +130,15 @@ function owed(ctx: NotificationContext): { what: string; to: string } {
 
 function howToSubmit(ctx: NotificationContext, to: string): Letter['action'] {
   return ctx.submitUrl
-    ? { text: 'Cách gửi: nộp báo cáo trực tuyến tại địa chỉ', url: ctx.submitUrl }
+    ? { text: 'Cách gửi: nộp báo cáo trực tuyến (đường dẫn riêng của quý cơ quan) tại địa chỉ', url: ctx.submitUrl }
     : { text: `Cách gửi: gửi văn bản về ${to}, ghi rõ số hiệu kế hoạch và số thứ tự nhiệm vụ.` };
+}
+
+/** The agency's calendar feed, for calendar apps that subscribe to a URL. */
+function calendarNote(ctx: NotificationContext): string[] {
+  return ctx.calendarUrl
+    ? [`Lịch các hạn báo cáo của quý cơ quan (đăng ký trong Outlook, Thunderbird, Google Calendar): ${ctx.calendarUrl}`]
+    : [];
 }
 
 function roleOf(party: Party | undefined): string | undefined {
@@ -159,7 +168,10 @@ function reminder(ctx: NotificationContext, signature: string): Letter {
     ],
     facts,
     action: howToSubmit(ctx, to),
-    notes: ctx.withCalendar ? ['Tệp lịch (.ics) đính kèm giúp thêm hạn gửi vào lịch làm việc.'] : undefined,
+    notes: [
+      ...(ctx.withCalendar ? ['Tệp lịch (.ics) đính kèm giúp thêm hạn gửi vào lịch làm việc.'] : []),
+      ...calendarNote(ctx),
+    ],
     signature,
   };
 }
@@ -182,6 +194,7 @@ function overdue(ctx: NotificationContext, signature: string): Letter {
     ],
     facts,
     action: howToSubmit(ctx, to),
+    notes: calendarNote(ctx),
     signature,
   };
 }
@@ -197,7 +210,13 @@ function escalationLead(ctx: NotificationContext, signature: string): Letter {
     ],
     facts,
     list: { title: 'Các cơ quan phối hợp chưa gửi:', items: ctx.missing ?? [] },
-    action: { text: 'Đề nghị quý cơ quan liên hệ, đôn đốc các cơ quan trên để kịp tổng hợp báo cáo đúng hạn.' },
+    action: ctx.submitUrl
+      ? {
+          text: 'Đề nghị quý cơ quan liên hệ, đôn đốc các cơ quan trên để kịp tổng hợp báo cáo đúng hạn. Báo cáo của quý cơ quan (chủ trì) nộp trực tuyến tại địa chỉ',
+          url: ctx.submitUrl,
+        }
+      : { text: 'Đề nghị quý cơ quan liên hệ, đôn đốc các cơ quan trên để kịp tổng hợp báo cáo đúng hạn.' },
+    notes: calendarNote(ctx),
     signature,
   };
 }
