@@ -15,11 +15,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { defaultAttachmentLimits, maxReportTextLength } from '../plan/report-limits';
+import { authPlugin } from './auth';
 import type { WebDeps } from './deps';
 import { errorsPlugin } from './plugins/errors';
 import { viewsPlugin } from './plugins/views';
 import { assetRoutes } from './routes/assets';
 import { healthRoutes } from './routes/health';
+import { loginRoutes } from './routes/login';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,6 +125,9 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     hideUntagged: true,
   });
 
+  // Accounts: every route outside the allow-list of src/web/auth needs one (refused before CSRF, parsing or handlers).
+  await app.register(authPlugin);
+
   // Every state-changing request outside the token-authenticated API carries the form's CSRF token.
   app.addHook('preHandler', (request, reply, done) => {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
@@ -133,5 +138,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
   await app.register(assetRoutes);
+  await app.register(loginRoutes);
   return app;
 }

@@ -147,7 +147,8 @@ describeEachStore('a database at schema version 1 with reports in it', (testStor
     const driver = await openDriver(testStore());
     try {
       const versions = await driver.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+      // Later migrations follow; this test is about version 2 applied over version 1's data.
+      expect(versions.map((v) => Number(v.version))).toEqual(expect.arrayContaining([1, 2]));
     } finally {
       await driver.close();
     }

@@ -150,6 +150,69 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE send_log ADD COLUMN refused TEXT;
     `,
   },
+  // --- replies by email (issue 11 §3): migration 3 ---
+  {
+    version: 3,
+    name: 'reply keys and inbound messages',
+    // A reply key is the random part of `<prefix>+<key>@<domain>`: one per (plan, subject, period, agency).
+    sql: (d) => `
+      CREATE TABLE reply_keys (
+        key TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        occurrence_id TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (plan_id, subject_type, subject_id, occurrence_id, agency)
+      );
+      CREATE TABLE inbound_messages (
+        id TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        reply_key TEXT,
+        sender TEXT NOT NULL,
+        subject_line TEXT NOT NULL,
+        raw ${blob(d)} NOT NULL,
+        status TEXT NOT NULL,
+        report_id TEXT,
+        reason TEXT,
+        confirmed_by TEXT,
+        received_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX inbound_by_status ON inbound_messages (status, received_at);
+    `,
+  },
+  // --- end replies by email ---
+  // --- accounts (issue 12): migration 5 ---
+  {
+    version: 5,
+    name: 'accounts and API tokens',
+    // Only hashes are kept: a scrypt hash of each password, the SHA-256 of each API token.
+    sql: () => `
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        must_change_password INTEGER NOT NULL,
+        disabled INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_login_at TEXT
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+    `,
+  },
+  // --- end accounts ---
 ];
 
 // Any constant works; it only has to be the same for every dondoc process sharing the database.

@@ -4,6 +4,8 @@ import type { AttachmentRef, AuditEntry, ExtensionRecord, NotificationKind, Stor
 import { checkAttachment, contentHash, defaultAttachmentLimits, type AttachmentLimits } from './attachments';
 import type { SqlDriver, SqlExecutor } from './driver';
 import type {
+  AccountRole,
+  ApiTokenRecord,
   ClaimResult,
   SendClaim,
   SendLogEntry,
@@ -13,7 +15,9 @@ import type {
   StoredReport,
   SummaryDocument,
   SummaryFormat,
+  UserRecord,
 } from './store';
+import type { InboundMessage, InboundStatus, ReplyKeyRecord, ReplyKeyTarget } from './store';
 
 /** A report refers to attachments the store does not hold. */
 export class UnknownAttachmentError extends Error {
@@ -117,6 +121,89 @@ function toSendEntry(row: SendRow): SendLogEntry {
     updatedAt: row.updated_at,
   };
 }
+
+// --- accounts (issue 12) ---
+interface UserRow {
+  name: string;
+  role: string;
+  password_hash: string;
+  must_change_password: number;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    name: row.name,
+    role: row.role as AccountRole,
+    passwordHash: row.password_hash,
+    mustChangePassword: Number(row.must_change_password) === 1,
+    disabled: Number(row.disabled) === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.last_login_at ? { lastLoginAt: row.last_login_at } : {}),
+  };
+}
+
+function toApiToken(row: ApiTokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as AccountRole,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
+}
+// --- end accounts ---
+
+// --- replies by email (issue 11 §3) ---
+interface InboundRow {
+  id: string;
+  message_id: string;
+  reply_key: string | null;
+  sender: string;
+  subject_line: string;
+  status: string;
+  report_id: string | null;
+  reason: string | null;
+  confirmed_by: string | null;
+  received_at: string;
+  updated_at: string;
+}
+
+const INBOUND_COLUMNS =
+  'id, message_id, reply_key, sender, subject_line, status, report_id, reason, confirmed_by, received_at, updated_at';
+
+function toInbound(row: InboundRow): InboundMessage {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    ...(row.reply_key ? { replyKey: row.reply_key } : {}),
+    sender: row.sender,
+    subjectLine: row.subject_line,
+    status: row.status as InboundStatus,
+    ...(row.report_id ? { reportId: row.report_id } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.confirmed_by ? { confirmedBy: row.confirmed_by } : {}),
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+  };
+}
+// --- end replies by email ---
 
 /** The store over any `SqlDriver`: the SQL is portable between SQLite ≥ 3.35 and PostgreSQL. */
 export class SqlStore implements Store {
@@ -487,6 +574,211 @@ export class SqlStore implements Store {
         }
       : undefined;
   }
+
+  // --- accounts (issue 12) ---
+  async createUser(input: {
+    name: string;
+    role: AccountRole;
+    passwordHash: string;
+    mustChangePassword: boolean;
+  }): Promise<{ created: boolean }> {
+    const now = this.now();
+    const { changes } = await this.db.run(
+      `INSERT INTO users (name, role, password_hash, must_change_password, disabled, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING`,
+      [input.name.normalize('NFC'), input.role, input.passwordHash, input.mustChangePassword ? 1 : 0, now, now],
+    );
+    return { created: changes > 0 };
+  }
+
+  async getUser(name: string): Promise<UserRecord | undefined> {
+    const [row] = await this.db.all<UserRow>('SELECT * FROM users WHERE name = ?', [name.normalize('NFC')]);
+    return row ? toUser(row) : undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.db.all<UserRow>('SELECT * FROM users ORDER BY name')).map(toUser);
+  }
+
+  async setUserPassword(name: string, passwordHash: string, mustChangePassword: boolean): Promise<boolean> {
+    const { changes } = await this.db.run(
+      'UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE name = ?',
+      [passwordHash, mustChangePassword ? 1 : 0, this.now(), name.normalize('NFC')],
+    );
+    return changes > 0;
+  }
+
+  async deleteUser(name: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM users WHERE name = ?', [name.normalize('NFC')]);
+    return changes > 0;
+  }
+
+  async recordLogin(name: string): Promise<void> {
+    await this.db.run('UPDATE users SET last_login_at = ? WHERE name = ?', [this.now(), name.normalize('NFC')]);
+  }
+
+  async createApiToken(input: {
+    id: string;
+    name: string;
+    role: AccountRole;
+    tokenSha256: string;
+    createdBy: string;
+  }): Promise<ApiTokenRecord> {
+    const now = this.now();
+    await this.db.run(
+      'INSERT INTO api_tokens (id, name, role, token_sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [input.id, input.name.normalize('NFC'), input.role, input.tokenSha256, input.createdBy.normalize('NFC'), now],
+    );
+    return {
+      id: input.id,
+      name: input.name.normalize('NFC'),
+      role: input.role,
+      createdBy: input.createdBy,
+      createdAt: now,
+    };
+  }
+
+  async useApiToken(tokenSha256: string): Promise<ApiTokenRecord | undefined> {
+    const [row] = await this.db.all<ApiTokenRow>(
+      'UPDATE api_tokens SET last_used_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL RETURNING *',
+      [this.now(), tokenSha256],
+    );
+    return row ? toApiToken(row) : undefined;
+  }
+
+  async listApiTokens(): Promise<ApiTokenRecord[]> {
+    return (await this.db.all<ApiTokenRow>('SELECT * FROM api_tokens ORDER BY created_at, id')).map(toApiToken);
+  }
+
+  async revokeApiToken(id: string): Promise<boolean> {
+    const { changes } = await this.db.run('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+      this.now(),
+      id,
+    ]);
+    return changes > 0;
+  }
+  // --- end accounts ---
+
+  // --- replies by email (issue 11 §3) ---
+  async replyKeyFor(target: ReplyKeyTarget, candidate: string): Promise<string> {
+    const subject = subjectColumns(target.subject);
+    const where = [target.planId, subject.type, subject.id, target.occurrenceId, target.agency];
+    // Insert-or-nothing, then read: two workers racing for the same target both read the one key kept.
+    await this.db.run(
+      `INSERT INTO reply_keys (key, plan_id, subject_type, subject_id, occurrence_id, agency, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [candidate, ...where, this.now()],
+    );
+    const [row] = await this.db.all<{ key: string }>(
+      `SELECT key FROM reply_keys WHERE plan_id = ? AND subject_type = ? AND subject_id = ? AND occurrence_id = ?
+       AND agency = ?`,
+      where,
+    );
+    if (!row) throw new Error(`reply_keys: không đọc lại được khóa của ${where.join('/')}`);
+    return row.key;
+  }
+
+  async findReplyKey(key: string): Promise<ReplyKeyRecord | undefined> {
+    const [row] = await this.db.all<{
+      key: string;
+      plan_id: string;
+      subject_type: string;
+      subject_id: string;
+      occurrence_id: string;
+      agency: string;
+      created_at: string;
+    }>('SELECT * FROM reply_keys WHERE key = ?', [key]);
+    const subject = row && subjectOf(row.subject_type, row.subject_id);
+    if (!row || !subject) return undefined;
+    return {
+      key: row.key,
+      planId: row.plan_id,
+      subject,
+      occurrenceId: row.occurrence_id,
+      agency: row.agency,
+      createdAt: row.created_at,
+    };
+  }
+
+  async recordInbound(input: {
+    messageId: string;
+    replyKey?: string;
+    sender: string;
+    subjectLine: string;
+    raw: Buffer;
+    status: InboundStatus;
+    reportId?: string;
+    reason?: string;
+  }): Promise<{ message: InboundMessage; created: boolean }> {
+    const now = this.now();
+    const id = `in-${sha256(input.messageId).slice(0, 20)}`;
+    const { changes } = await this.db.run(
+      `INSERT INTO inbound_messages (id, message_id, reply_key, sender, subject_line, raw, status, report_id, reason,
+         received_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [
+        id,
+        input.messageId,
+        input.replyKey ?? null,
+        input.sender,
+        input.subjectLine.normalize('NFC'),
+        input.raw,
+        input.status,
+        input.reportId ?? null,
+        input.reason?.normalize('NFC') ?? null,
+        now,
+        now,
+      ],
+    );
+    const message = await this.getInbound(input.messageId);
+    if (!message) throw new Error(`inbound_messages: không đọc lại được thư ${input.messageId}`);
+    return { message, created: changes > 0 };
+  }
+
+  async getInbound(idOrMessageId: string): Promise<InboundMessage | undefined> {
+    const [row] = await this.db.all<InboundRow>(
+      `SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE id = ? OR message_id = ?`,
+      [idOrMessageId, idOrMessageId],
+    );
+    return row ? toInbound(row) : undefined;
+  }
+
+  async getInboundRaw(id: string): Promise<Buffer | undefined> {
+    const [row] = await this.db.all<{ raw: Buffer }>('SELECT raw FROM inbound_messages WHERE id = ?', [id]);
+    return row ? Buffer.from(row.raw) : undefined;
+  }
+
+  async updateInbound(
+    id: string,
+    from: InboundStatus,
+    change: { status: InboundStatus; reportId?: string; reason?: string; confirmedBy?: string },
+  ): Promise<InboundMessage | undefined> {
+    const [row] = await this.db.all<InboundRow>(
+      `UPDATE inbound_messages SET status = ?, report_id = COALESCE(?, report_id), reason = COALESCE(?, reason),
+         confirmed_by = COALESCE(?, confirmed_by), updated_at = ?
+       WHERE id = ? AND status = ? RETURNING ${INBOUND_COLUMNS}`,
+      [
+        change.status,
+        change.reportId ?? null,
+        change.reason?.normalize('NFC') ?? null,
+        change.confirmedBy?.normalize('NFC') ?? null,
+        this.now(),
+        id,
+        from,
+      ],
+    );
+    return row ? toInbound(row) : undefined;
+  }
+
+  async listInbound(filter: { status?: InboundStatus } = {}): Promise<InboundMessage[]> {
+    const rows = await this.db.all<InboundRow>(
+      `SELECT ${INBOUND_COLUMNS} FROM inbound_messages ${filter.status ? 'WHERE status = ?' : ''}
+       ORDER BY received_at, id`,
+      filter.status ? [filter.status] : [],
+    );
+    return rows.map(toInbound);
+  }
+  // --- end replies by email ---
 
   async ping(): Promise<void> {
     await this.db.all('SELECT 1 AS ok');
