@@ -12,6 +12,7 @@ import { focalAddresses, recipientAddresses } from './recipients';
 import { icsUid, renderIcs } from './render/ics';
 import { createReportActivities } from './reports';
 import type { Store } from './storage/store';
+import type { ReplyAddressFor } from './inbound/reply-address';
 import { createSummaryActivities } from './summaries';
 import type { Activities, BatchSendResult, NotificationRequest, PlanCatalog, SendResult, Subject } from './types';
 
@@ -37,6 +38,8 @@ export interface NotificationDeps {
   clock?: () => Date;
   submitLink?: SubmitLink;
   calendarLink?: CalendarLink;
+  /** The reply address of one agency's obligation (a reply to it becomes the report), when replies are received. */
+  replyAddress?: ReplyAddressFor;
   /** Fault injection for tests (e.g. block after the send log recorded a delivery). */
   hooks?: SendHooks;
   /** How long a running send is protected from a parallel attempt (ms). */
@@ -139,6 +142,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       context.submitUrl = await deps.submitLink?.({ planId: plan.id, ...asked, due: request.due });
       if (context.submitUrl) context.calendarUrl = await deps.calendarLink?.(asked.agency);
     }
+    // Replies to an email that asks for a report go to its reply key's address and become the report; other emails
+    // (and every email when replies are not received) answer to the focal agency's people.
+    const replyTo = asked && deps.replyAddress ? [await deps.replyAddress({ planId: plan.id, ...asked })] : undefined;
+    context.replyByEmail = replyTo !== undefined;
     const calendar = calendarAttachment(plan, request, context, now);
     context.withCalendar = calendar !== undefined;
     const forwarded = request.kind === 'input-forwarded' ? await forwardedReport(request) : undefined;
@@ -156,7 +163,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         text: rendered.text,
         html: rendered.html,
         attachments: calendar ? [calendar] : (forwarded?.files ?? []),
-        replyTo: focalAddresses(plan, directory),
+        replyTo: replyTo ?? focalAddresses(plan, directory),
         headers: automatedHeaders(request.kind, plan.id),
       },
     });

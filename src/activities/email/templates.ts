@@ -41,6 +41,8 @@ export interface NotificationContext {
   submitUrl?: string;
   /** The addressed agency's calendar feed (iCalendar subscription), sent with the submission link. */
   calendarUrl?: string;
+  /** Whether a reply to this email (its Reply-To is the agency's reply address) becomes the agency's report. */
+  replyByEmail?: boolean;
   /** Whether a calendar file is attached. */
   withCalendar?: boolean;
   /** An escalation that skipped the focal agency because it is itself a late lead: its name. */
@@ -150,6 +152,7 @@ function roleOf(party: Party | undefined): string | undefined {
 function common(ctx: NotificationContext): Array<[string, string]> {
   const facts: Array<[string, string]> = [planFact(ctx.plan), ...topicFacts(ctx.topic)];
   if (ctx.periodLabel) facts.push(['Kỳ báo cáo', ctx.periodLabel]);
+  if (ctx.replyByEmail) facts.push(['Gửi qua thư', 'Trả lời thư này, kèm nội dung báo cáo và tệp đính kèm']);
   return facts;
 }
 
