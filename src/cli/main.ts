@@ -62,6 +62,16 @@ export const commands: readonly LazyCommand[] = [
     load: async () => (await import('./admin')).registerAdmin,
   },
   {
+    name: 'user',
+    summary: 'Tài khoản đăng nhập trang web: thêm, đổi mật khẩu, xóa, liệt kê',
+    load: async () => (await import('./user')).registerUser,
+  },
+  {
+    name: 'token',
+    summary: 'Mã truy cập API cho máy khách: tạo, liệt kê, thu hồi',
+    load: async () => (await import('./token')).registerToken,
+  },
+  {
     name: 'simulate',
     summary: 'Chạy thử kế hoạch trên máy chủ Temporal tua nhanh thời gian và in dòng thời gian thư, báo cáo, đôn đốc',
     load: async () => (await import('./simulate')).registerSimulate,

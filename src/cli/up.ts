@@ -38,6 +38,12 @@ export function formatBanner(services: RunningServices): string[] {
       lines.push(`  Địa chỉ trong thư (DONDOC_PUBLIC_URL): ${info.web.publicUrl}`);
   }
   lines.push(`  Cơ sở dữ liệu dondoc (database):       ${info.database}`);
+  if (info.firstAdmin) {
+    lines.push(
+      `  Tài khoản quản trị đầu tiên (first admin): ${info.firstAdmin.name}, mật khẩu dùng một lần (one-time password): ${info.firstAdmin.password}`,
+      `    Đăng nhập ở ${info.web?.url ?? 'trang web'}/dang-nhap rồi đặt mật khẩu riêng (hoặc: dondoc user passwd ${info.firstAdmin.name}). Mật khẩu này chỉ in một lần.`,
+    );
+  }
   for (const warning of info.warnings) lines.push(`  Cảnh báo (warning): ${warning}`);
   lines.push(`Kế hoạch trong ${info.plansDir} (plans): ${services.plans.length}`);
   for (const plan of services.plans) lines.push(formatStartResult(plan));

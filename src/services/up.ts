@@ -11,6 +11,7 @@ import { assertSearchAttributes } from '../temporal/search-attributes';
 import { activityDepsFromEnv, createWorker } from '../worker';
 import { connectClient, type DondocClient } from '../temporal/client';
 import { startWebServer } from '../web/server';
+import { ensureFirstAdmin } from './accounts';
 import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from './data-home';
 import { assertPortFree, portFromEnv, ServiceError } from './ports';
 import { startPlanWorkflows, type PlanStartResult } from './start-plans';
@@ -35,6 +36,8 @@ export interface ServicesInfo {
   plansDir: string;
   /** What could not be checked at start, for the operator. */
   warnings: string[];
+  /** The account the first `up` on embedded defaults created, with its one-time password (printed once). */
+  firstAdmin?: { name: string; password: string };
 }
 
 /** Everything `dondoc up` runs; `stop()` ends it all in reverse order and is safe to call twice. */
@@ -178,6 +181,13 @@ export async function startServices(
     });
     stops.push(() => connection.close());
     const warnings: string[] = [];
+    // --- accounts (issue 12): the web server never opens without login, so the first run needs an account ---
+    let firstAdmin: ServicesInfo['firstAdmin'];
+    if (!env.DATABASE_URL) firstAdmin = await ensureFirstAdmin(deps.store);
+    else if ((await deps.store.listUsers()).length === 0) {
+      warnings.push('chưa có tài khoản đăng nhập trang web: tạo bằng "dondoc user add <tên> --role admin"');
+    }
+    // --- end accounts ---
     // The dev server registers them itself; an external one may lack them, and every workflow task would fail.
     if (temporal.external) {
       const { warning } = await assertSearchAttributes(connection, config.namespace, config.address);
@@ -211,6 +221,7 @@ export async function startServices(
         database: env.DATABASE_URL ? hidePassword(env.DATABASE_URL) : (workerEnv.DONDOC_DB as string),
         plansDir,
         warnings,
+        firstAdmin,
       },
       plans: started,
       worker: running,
