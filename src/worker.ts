@@ -6,6 +6,7 @@ import { createLinkSigner } from './access/links';
 import { loadServerSecret } from './access/secret';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Activities } from './activities/types';
+import { createReplyAddresses, replyAddressConfigFromEnv, repliesEnabled } from './activities/inbound/reply-address';
 import { createMailer, mailerConfigFromEnv } from './activities/email/transport';
 import { createPlanCatalog } from './activities/plan-catalog';
 import { openStore, storeConfigFromEnv } from './activities/storage';
@@ -36,6 +37,8 @@ export async function activityDepsFromEnv(
     calendar,
     submitLink: links.submitLink,
     calendarLink: links.calendarLink,
+    // Replies by email: a reply to a reminder becomes the report (src/services/inbound-reply.ts).
+    ...(repliesEnabled(env) ? { replyAddress: createReplyAddresses(store, replyAddressConfigFromEnv(env)) } : {}),
   };
 }
 

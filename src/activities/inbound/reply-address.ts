@@ -15,7 +15,9 @@ export function replyAddressConfigFromEnv(env: NodeJS.ProcessEnv = process.env):
     throw new Error(`DONDOC_REPLY_DOMAIN="${domain}" không phải tên miền hợp lệ (ví dụ: baocao.tinh.gov.vn)`);
   }
   if (!/^[a-z0-9][a-z0-9._-]{0,20}$/.test(prefix) || prefix.endsWith('.')) {
-    throw new Error(`DONDOC_REPLY_PREFIX="${prefix}" không hợp lệ: chỉ chữ thường không dấu, số, ".", "-", "_", tối đa 21 ký tự`);
+    throw new Error(
+      `DONDOC_REPLY_PREFIX="${prefix}" không hợp lệ: chỉ chữ thường không dấu, số, ".", "-", "_", tối đa 21 ký tự`,
+    );
   }
   return { domain, prefix };
 }
@@ -58,4 +60,14 @@ export type ReplyAddressFor = (target: ReplyKeyTarget) => Promise<string>;
 /** Reply addresses backed by the store's reply keys. */
 export function createReplyAddresses(store: Store, config: ReplyAddressConfig): ReplyAddressFor {
   return async (target) => replyAddress(config, await store.replyKeyFor(target, newReplyKey()));
+}
+
+/**
+ * Whether emails carry reply addresses: not with `DONDOC_INBOUND=off`; on embedded defaults (no `SMTP_URL`, where
+ * `dondoc up` listens at the default domain); with a real mail server only once `DONDOC_REPLY_DOMAIN` names the domain
+ * that mail server delivers to dondoc (before that, replies keep reaching the focal agency's people).
+ */
+export function repliesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.DONDOC_INBOUND === 'off') return false;
+  return !env.SMTP_URL || !!env.DONDOC_REPLY_DOMAIN;
 }
