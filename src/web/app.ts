@@ -22,6 +22,7 @@ import { viewsPlugin } from './plugins/views';
 import { assetRoutes } from './routes/assets';
 import { healthRoutes } from './routes/health';
 import { loginRoutes } from './routes/login';
+import { submissionRoutes } from './routes/submission';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,5 +140,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(assetRoutes);
   await app.register(loginRoutes);
+  await app.register(submissionRoutes);
   return app;
 }
