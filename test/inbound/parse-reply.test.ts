@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { createTransport, type SendMailOptions } from 'nodemailer';
 import { parseReply, replyText } from '../../src/activities/inbound/parse-reply';
 
 const report = 'Sở Nội vụ báo cáo: đã tổ chức 3 lớp bồi dưỡng cho 120 cán bộ.\nKinh phí thực hiện: 45 triệu đồng.';
@@ -10,8 +10,8 @@ const original = [
 ].join('\n');
 
 /** Builds a raw message the way a mail client would send it. */
-async function raw(mail: nodemailer.SendMailOptions): Promise<Buffer> {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+async function raw(mail: SendMailOptions): Promise<Buffer> {
+  const transport = createTransport({ streamTransport: true, buffer: true });
   const info = await transport.sendMail({ from: 'Sở Nội vụ <vanthu@sonv.example>', ...mail });
   return info.message as Buffer;
 }
