@@ -143,7 +143,9 @@ describe('compiled summary', () => {
 
   it('writes a .docx that a Word reader opens, with every task, status and submitted text', async () => {
     const { value: text } = await mammoth.extractRawText({ buffer: await renderSummaryDocx(summary) });
-    expect(text).toContain('BÁO CÁO TỔNG HỢP');
+    // Nghị định 30: the title "BÁO CÁO" on its own line, the subject under it.
+    expect(text).toMatch(/^BÁO CÁO$/m);
+    expect(text).toContain('Tổng hợp tình hình thực hiện Kế hoạch số 678/KH-UBND');
     expect(text).toContain('Kế hoạch số 678/KH-UBND Thông tin đối ngoại tỉnh Đắk Nông năm 2025');
     for (const task of testPlan.tasks) expect(text).toContain(`${task.id}. ${task.title}`);
     expect(text).toContain('Bản sửa: tổ chức 4 hội nghị tuyên truyền.');

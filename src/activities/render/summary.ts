@@ -3,7 +3,7 @@ import { resolverFor } from '../../plan/agencies';
 import type { Directory, Plan } from '../../plan/schema';
 import type { StoredReport } from '../storage/store';
 import type { AttachmentRef, ExtensionRecord, SummaryPeriod } from '../types';
-import { formatDate } from '../email/dates';
+import { formatDate, localDate } from '../email/dates';
 
 /** Where an agency's report for the period stands. */
 export type ReportStatus =
@@ -76,6 +76,8 @@ export interface Summary {
     focalAgency: string;
     reportsTo: string;
     timezone: string;
+    /** The province of the agency directory, written before the date of a signed report ("Đắk Nông, ngày …"). */
+    place?: string;
   };
   period: SummaryPeriod;
   /** ISO instant of compilation. */
@@ -200,6 +202,7 @@ export function buildSummary(input: {
       focalAgency: plan.focalAgency,
       reportsTo: plan.reportsTo,
       timezone: plan.timezone,
+      place: input.directory.province,
     },
     period,
     compiledAt: input.now.toISOString(),
@@ -215,6 +218,29 @@ export function buildSummary(input: {
       missing: count('missing'),
     },
   };
+}
+
+/** Agencies in one cell of a task's line are listed one per line up to this many, else counted by status. */
+const LISTED_ONE_PER_LINE = 3;
+const statusOrder: ReportStatus[] = ['on-time', 'late', 'extended', 'missing'];
+
+/**
+ * A task's leads or coordinators for one cell of a table: a few one per line with status and date of receipt
+ * ("Sở Ngoại vụ: Chưa báo cáo"), more counted by status ("25 cơ quan, trong đó:", "- Đúng hạn: 9"), so that the line
+ * of a task led by a group stays short.
+ */
+export function agencyStatusLines(reports: AgencyReport[], zone: string): string[] {
+  if (reports.length <= LISTED_ONE_PER_LINE) {
+    const bullet = reports.length > 1 ? '- ' : '';
+    return reports.map(
+      (r) =>
+        `${bullet}${r.agency}: ${statusText(r)}${r.receivedAt ? ` (${formatDate(localDate(r.receivedAt, zone))})` : ''}`,
+    );
+  }
+  const counts = new Map<string, number>();
+  const ordered = [...reports].sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status));
+  for (const r of ordered) counts.set(statusText(r), (counts.get(statusText(r)) ?? 0) + 1);
+  return [`${reports.length} cơ quan, trong đó:`, ...[...counts].map(([status, n]) => `- ${status}: ${n}`)];
 }
 
 /** "87,5%" for 0.875. */
