@@ -1,95 +1,16 @@
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { formatDateWithWeekdayVi, isIsoDate } from '../deadlines/dates';
-import type { DueDate } from '../deadlines/occurrence';
-import type { LoadedPlan } from '../plan/load';
-import { findPlan, plansFromEnv, resolveAgency, subjectOf } from '../services/plan-directory';
-import { executeSubjectUpdate, periodOrCurrent } from '../services/subject-updates';
+import { plansFromEnv } from '../services/plan-directory';
 import {
-  cancelUpdate,
-  closeOccurrenceUpdate,
-  extendDueUpdate,
-  pauseRemindersUpdate,
-  resumeRemindersUpdate,
-  setRecipientsUpdate,
-  subjectWorkflowId,
-} from '../workflows/contract';
+  AdminInputError,
+  adminAction,
+  type AdminRequest,
+  type AdminResult,
+  type AdminTarget,
+} from '../services/admin-actions';
 import { CommandError, runCommand, withClient } from './client';
 
-/** Which task or deliverable, and who acts why (recorded in the audit trail). */
-export interface AdminTarget {
-  planId: string;
-  task?: string;
-  deliverable?: string;
-  by: string;
-  reason?: string;
-}
-
-/** One admin action on a task or deliverable. */
-export type AdminRequest =
-  | ({ action: 'extend'; period?: string; to: string } & AdminTarget)
-  | ({ action: 'pause' | 'resume' | 'cancel' } & AdminTarget)
-  | ({ action: 'close'; period?: string } & AdminTarget)
-  | ({ action: 'recipients'; agency: string; emails: string[] } & AdminTarget);
-
-/** What an admin action did, for people. */
-export interface AdminResult {
-  workflowId: string;
-  message: string;
-  /** The new lead due date after `extend`. */
-  due?: DueDate;
-}
-
-/** Runs an admin action through its update; the workflow validates it and records it in the audit trail. */
-export async function adminAction(
-  client: Client,
-  plans: readonly LoadedPlan[],
-  request: AdminRequest,
-): Promise<AdminResult> {
-  const loaded = findPlan(plans, request.planId);
-  const subject = subjectOf(loaded, request);
-  const workflowId = subjectWorkflowId(loaded.plan.id, subject);
-  const by = request.by.normalize('NFC');
-  const reason = (request.reason ?? '').normalize('NFC');
-  const admin = { by, reason };
-  switch (request.action) {
-    case 'extend': {
-      if (!isIsoDate(request.to))
-        throw new CommandError(`--to "${request.to}": cần ngày dạng YYYY-MM-DD (expected a date)`, 2);
-      const occurrenceId = await periodOrCurrent(client, workflowId, request.period);
-      const due = await executeSubjectUpdate(client, workflowId, extendDueUpdate, {
-        ...admin,
-        occurrenceId,
-        leadDue: request.to,
-      });
-      return {
-        workflowId,
-        due,
-        message: `Đã gia hạn kỳ ${occurrenceId} đến ${formatDateWithWeekdayVi(due.effective)} (extended)`,
-      };
-    }
-    case 'pause':
-      await executeSubjectUpdate(client, workflowId, pauseRemindersUpdate, admin);
-      return { workflowId, message: 'Đã tạm dừng nhắc hạn (reminders paused)' };
-    case 'resume':
-      await executeSubjectUpdate(client, workflowId, resumeRemindersUpdate, admin);
-      return { workflowId, message: 'Đã tiếp tục nhắc hạn (reminders resumed)' };
-    case 'cancel':
-      await executeSubjectUpdate(client, workflowId, cancelUpdate, admin);
-      return { workflowId, message: 'Đã hủy nhiệm vụ: không nhắc hạn nữa (task cancelled)' };
-    case 'close': {
-      const occurrenceId = await periodOrCurrent(client, workflowId, request.period);
-      await executeSubjectUpdate(client, workflowId, closeOccurrenceUpdate, { ...admin, occurrenceId });
-      return { workflowId, message: `Đã đóng kỳ báo cáo ${occurrenceId} (period closed)` };
-    }
-    case 'recipients': {
-      const [agency] = resolveAgency(loaded, request.agency);
-      const emails = request.emails.map((e) => e.trim()).filter(Boolean);
-      await executeSubjectUpdate(client, workflowId, setRecipientsUpdate, { ...admin, agency, emails });
-      return { workflowId, message: `Đã đặt địa chỉ nhận thư của ${agency}: ${emails.join(', ')} (recipients set)` };
-    }
-  }
-}
+// The actions live in src/services/admin-actions.ts: the CLI, the pages and the API run the same function.
+export { adminAction, type AdminRequest, type AdminResult, type AdminTarget } from '../services/admin-actions';
 
 interface AdminCliOptions {
   plan: string;
@@ -119,7 +40,12 @@ function target(command: Command, reasonRequired: boolean): Command {
 /** `dondoc admin …` against the environment's plans and Temporal server. */
 export async function adminCommand(request: AdminRequest, env: NodeJS.ProcessEnv = process.env): Promise<AdminResult> {
   const plans = await plansFromEnv(env, { planId: request.planId });
-  return withClient((client) => adminAction(client, plans, request), env);
+  try {
+    return await withClient((client) => adminAction(client, plans, request), env);
+  } catch (err) {
+    if (err instanceof AdminInputError) throw new CommandError(`${err.message} (bad input)`, 2);
+    throw err;
+  }
 }
 
 /** Registers `dondoc admin extend|pause|resume|close|recipients|cancel`. */
