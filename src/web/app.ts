@@ -22,7 +22,15 @@ import { viewsPlugin } from './plugins/views';
 import { assetRoutes } from './routes/assets';
 import { healthRoutes } from './routes/health';
 import { loginRoutes } from './routes/login';
+import { calendarRoutes } from './routes/calendar';
 import { submissionRoutes } from './routes/submission';
+import { dashboardAgencyRoutes } from './routes/dashboard-agencies';
+import { dashboardMailRoutes } from './routes/dashboard-mail';
+import { dashboardOverviewRoutes } from './routes/dashboard-overview';
+import { dashboardPlanRoutes } from './routes/dashboard-plans';
+import { dashboardSummaryRoutes } from './routes/dashboard-summaries';
+import { adminActionRoutes } from './routes/dashboard-task-actions';
+import { dashboardTaskRoutes } from './routes/dashboard-tasks';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -141,5 +149,14 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(assetRoutes);
   await app.register(loginRoutes);
   await app.register(submissionRoutes);
+  // Officers' and admins' dashboard pages (issue 12).
+  await app.register(dashboardOverviewRoutes);
+  await app.register(dashboardPlanRoutes);
+  await app.register(dashboardTaskRoutes);
+  await app.register(adminActionRoutes);
+  await app.register(dashboardAgencyRoutes);
+  await app.register(dashboardSummaryRoutes);
+  await app.register(dashboardMailRoutes);
+  await app.register(calendarRoutes);
   return app;
 }
