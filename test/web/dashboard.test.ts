@@ -1,6 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { startDashboardRig, admin, officer, type DashboardRig } from '../browser/support/dashboard-fixture';
 import { planStatus } from '../../src/services/plan-status';
+import { querySubject } from '../../src/services/subject-updates';
+import { subjectWorkflowId } from '../../src/workflows/contract';
 
 /** A browser's cookie jar for `app.inject`. */
 class Session {
@@ -72,5 +74,209 @@ describe('the dashboard pages', () => {
       'nv-4': 'late',
       'nv-5': 'not-followed',
     });
+  });
+
+  const plan = () => `/ke-hoach/${rig.plans.planId}`;
+  const task = (id: string) => `${plan()}/nhiem-vu/nv-${id}`;
+  const rowsOf = (body: string) => [...body.matchAll(/href="\/ke-hoach\/[^/]+\/nhiem-vu\/(nv-[^"]+)"/g)].map((m) => m[1]);
+
+  it('lists the plan’s tasks on Kế hoạch with a filter form that works without JavaScript', async () => {
+    const r = await officerSession.request('GET', plan());
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('<form method="get"');
+    expect(r.body).toContain('quá hạn chưa hoàn thành');
+    expect(r.body).toContain('hoàn thành đúng hạn');
+    expect(r.body).toContain('hoàn thành quá hạn');
+    expect(r.body).toContain('sắp đến hạn');
+    expect(r.body).toContain('không theo dõi');
+    expect(new Set(rowsOf(r.body))).toEqual(new Set(['nv-1', 'nv-2', 'nv-3', 'nv-4', 'nv-5']));
+    // Dates as dd/mm/yyyy.
+    expect(r.body).toMatch(/\b\d{2}\/\d{2}\/\d{4}\b/);
+  });
+
+  it('filters by status, by agency (an alias too) and by period', async () => {
+    const overdue = await officerSession.request('GET', `${plan()}?trang-thai=qua-han`);
+    expect(overdue.statusCode).toBe(200);
+    expect(new Set(rowsOf(overdue.body.split('Dòng thời gian')[0]))).toEqual(new Set(['nv-1']));
+    const byAlias = await officerSession.request('GET', `${plan()}?co-quan=${encodeURIComponent('STC')}`);
+    // Sở Tài chính leads task 2 and coordinates task 1.
+    expect(new Set(rowsOf(byAlias.body.split('Dòng thời gian')[0]))).toEqual(new Set(['nv-1', 'nv-2']));
+    const unknown = await officerSession.request('GET', `${plan()}?co-quan=${encodeURIComponent('Sở Không Có')}`);
+    expect(unknown.body).toContain('Không có cơ quan');
+    const byPeriod = await officerSession.request('GET', `${plan()}?ky=completion&trang-thai=hoan-thanh-qua-han`);
+    expect(new Set(rowsOf(byPeriod.body.split('Dòng thời gian')[0]))).toEqual(new Set(['nv-4']));
+  });
+
+  it('draws the plan’s timeline as an SVG made by vega, inlined with a table beside it', async () => {
+    const r = await officerSession.request('GET', plan());
+    const svg = /<figure class="chart"[^>]*>(<svg[\s\S]*?<\/svg>)<\/figure>/.exec(r.body)?.[1];
+    expect(svg).toBeDefined();
+    // vega's SVG renderer marks its scenegraph groups; a hand-built SVG would not.
+    expect(svg).toContain('class="marks"');
+    expect(svg).toContain('mark-symbol');
+    expect(svg).toContain('Hôm nay');
+    expect(svg).toContain('role="img"');
+    expect(svg).not.toMatch(/<script/i);
+    expect(r.body).toContain('Bảng số liệu của dòng thời gian');
+  });
+
+  it('shows a task with its due dates, reports, who still owes, the next reminder and a Temporal UI link', async () => {
+    const r = await officerSession.request('GET', task('1'));
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('Chủ trì gửi đầu mối');
+    expect(r.body).toContain('Phối hợp gửi chủ trì');
+    expect(r.body).toContain('Chưa báo cáo');
+    expect(r.body).toContain('Sở Thông tin và Truyền thông; Sở Tài chính'.split('; ')[1]);
+    expect(r.body).toContain('Nhắc tiếp theo');
+    expect(r.body).toContain(
+      `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '1' }))}`,
+    );
+    // An officer sees no admin forms.
+    expect(r.body).not.toContain('/gia-han"');
+    const reported = await officerSession.request('GET', task('2'));
+    expect(reported.body).toContain('Báo cáo kết quả nhiệm vụ 2 của Sở Tài chính.');
+    expect(reported.body).toContain('Nhật ký');
+  });
+
+  it('answers 404 with a Vietnamese page for an unknown plan or task', async () => {
+    const r = await officerSession.request('GET', '/ke-hoach/khong-co');
+    expect(r.statusCode).toBe(404);
+    expect(r.body).toContain('Không có kế hoạch');
+    const t = await officerSession.request('GET', `${plan()}/nhiem-vu/nv-99`);
+    expect(t.statusCode).toBe(404);
+  });
+
+  it('shows the ranking of agencies as a vega SVG, and what one agency owes, overdue first', async () => {
+    const list = await officerSession.request('GET', '/co-quan');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('Xếp hạng theo tỷ lệ báo cáo đúng hạn');
+    expect(list.body).toMatch(/<figure class="chart ranking"[^>]*><svg[^>]*class="marks"/);
+    const one = await officerSession.request('GET', `/co-quan/${encodeURIComponent('Sở Tài chính')}`);
+    expect(one.statusCode).toBe(200);
+    expect(one.body).toContain('Việc phải nộp (quá hạn trước)');
+    // It is late as task 1's coordinator; its own task 2 was reported on time.
+    const owes = one.body.split('Việc phải nộp')[1].split('Tỷ lệ đúng hạn theo kỳ')[0];
+    expect(owes).toContain('quá hạn chưa hoàn thành');
+    expect(owes).toContain('nv-1');
+    const missing = await officerSession.request('GET', `/co-quan/${encodeURIComponent('Sở Không Có')}`);
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('lists the reporting periods on Tổng hợp; an admin compiles one now, shown in the page and downloadable', async () => {
+    const url = `/tong-hop/${rig.plans.reportingPlanId}`;
+    const before = await officerSession.request('GET', url);
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toContain('Báo cáo năm');
+    expect(before.body).toContain('chưa lập');
+    expect(before.body).not.toContain('/lap"');
+    const periodId = /name="ky" value="([^"]+)"/.exec((await adminSession.request('GET', url)).body)?.[1];
+    expect(periodId).toBeDefined();
+    // An officer may not compile.
+    const forged = await officerSession.request('POST', `${url}/lap`, { _csrf: await officerSession.csrf(url), ky: periodId! });
+    expect(forged.statusCode).toBe(403);
+    expect(await rig.deps.store.getSummaryDocument(rig.plans.reportingPlanId, periodId!, 'docx')).toBeUndefined();
+    const done = await adminSession.request('POST', `${url}/lap`, { _csrf: await adminSession.csrf(url), ky: periodId! });
+    expect(done.statusCode).toBe(303);
+    const after = await officerSession.request('GET', String(done.headers.location));
+    expect(after.body).toContain('Đã lập tổng hợp');
+    expect(after.body).toContain('class="summary-doc"');
+    expect(after.body).toContain('Cập nhật số liệu');
+    const docx = await officerSession.request('GET', `${url}/${periodId}/tai/docx`);
+    expect(docx.statusCode).toBe(200);
+    expect(docx.headers['content-type']).toContain('wordprocessingml');
+    expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const xlsx = await officerSession.request('GET', `${url}/${periodId}/tai/xlsx`);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    // Compiling now sends nothing.
+    expect(await rig.deps.store.getSend(`${rig.plans.reportingPlanId}|summary|${periodId}`)).toBeUndefined();
+    const audit = await rig.deps.store.listAudit({ planId: rig.plans.reportingPlanId });
+    expect(audit.map((a) => [a.action, a.by])).toContainEqual(['summary-compiled', admin.name]);
+  });
+
+  it('shows the captured mail on Thư', async () => {
+    const r = await officerSession.request('GET', '/thu');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('Thư đã gửi');
+    const id = /href="\/thu\/([^"]+)"/.exec(r.body)?.[1];
+    expect(id).toBeDefined();
+    const one = await officerSession.request('GET', `/thu/${id}`);
+    expect(one.statusCode).toBe(200);
+    expect(one.body).toMatch(/\[(Nhắc hạn|Quá hạn|Đã nhận báo cáo|Đôn đốc)/);
+  });
+
+  it('shows the workflow’s refusal of an admin action (422) with the form kept, and records nothing', async () => {
+    const url = task('3');
+    const page = await adminSession.request('GET', url);
+    expect(page.body).toContain('/gia-han"');
+    const before = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
+    const period = before.current!.id;
+    // The workflow refuses a new due date that is not after the current one.
+    const r = await adminSession.request('POST', `${url}/gia-han`, {
+      _csrf: await adminSession.csrf(url),
+      ky: period,
+      'han-moi': '2020-01-01',
+      'ly-do': 'Lý do thử nghiệm',
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.body).toContain('Quy trình từ chối');
+    expect(r.body).toContain('phải sau hạn hiện tại');
+    expect(r.body).toContain('value="Lý do thử nghiệm"');
+    expect(r.body).toContain('value="2020-01-01"');
+    const after = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
+    expect(after.current!.extensions).toEqual([]);
+    expect(after.audit.length).toBe(before.audit.length);
+  });
+
+  it('requires a reason before asking the workflow', async () => {
+    const url = task('3');
+    const r = await adminSession.request('POST', `${url}/tam-dung`, { _csrf: await adminSession.csrf(url), 'ly-do': '' });
+    expect(r.statusCode).toBe(422);
+    expect(r.body).toContain('Cần ghi lý do');
+    const view = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
+    expect(view.paused).toBeUndefined();
+  });
+
+  it('extends a due date for an admin, recorded with the account’s name', async () => {
+    const url = task('3');
+    const wf = subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' });
+    const before = await querySubject(rig.rig.client, wf);
+    const to = new Date(Date.parse(before.current!.due.lead.nominal) + 10 * 86_400_000).toISOString().slice(0, 10);
+    const r = await adminSession.request('POST', `${url}/gia-han`, {
+      _csrf: await adminSession.csrf(url),
+      ky: before.current!.id,
+      'han-moi': to,
+      'ly-do': 'Chờ số liệu quý',
+      // A name typed in the form is ignored: the account acts.
+      by: 'Người Khác',
+    });
+    expect(r.statusCode).toBe(303);
+    const page = await adminSession.request('GET', String(r.headers.location));
+    expect(page.body).toContain('Đã gia hạn.');
+    expect(page.body).toContain(`${admin.name} cho gia hạn`);
+    const after = await querySubject(rig.rig.client, wf);
+    expect(after.current!.extensions.map((e) => e.grantedBy)).toEqual([admin.name]);
+  });
+
+  it('refuses an officer’s forged admin POST with 403 and changes nothing', async () => {
+    const url = task('4');
+    const wf = subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' });
+    const before = await querySubject(rig.rig.client, wf);
+    const r = await officerSession.request('POST', `${task('3')}/huy`, {
+      _csrf: await officerSession.csrf(url),
+      'ly-do': 'giả mạo',
+    });
+    expect(r.statusCode).toBe(403);
+    const after = await querySubject(rig.rig.client, wf);
+    expect(after.cancelled).toBeUndefined();
+    expect(after.audit.length).toBe(before.audit.length);
+  });
+
+  it('sends a visitor without a session to the login page', async () => {
+    const anonymous = new Session(rig);
+    for (const url of ['/', plan(), task('1'), '/co-quan', `/tong-hop/${rig.plans.planId}`, '/thu']) {
+      const r = await anonymous.request('GET', url);
+      expect([url, r.statusCode]).toEqual([url, 303]);
+      expect(r.headers.location).toBe(`/dang-nhap?next=${encodeURIComponent(url)}`);
+    }
   });
 });
