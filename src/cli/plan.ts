@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { importPlanText } from '../plan/importer';
+import { formatReviewItem, importPlanText } from '../plan/importer';
 import { loadDirectoryFile, loadPlanFile } from '../plan/load';
 import { formatProblem, type PlanError } from '../plan/problems';
 import type { Directory } from '../plan/schema';
@@ -60,7 +60,8 @@ async function importCommand(
     .join('/');
   const { tasks, deadlines, duties, ...head } = result.plan;
   const plan = { ...head, source, tasks, deadlines, duties };
-  for (const item of review) console.error(`${file}:${item.line} ${item.field}: ${item.message}`);
+  // In source order, so the officer reads the list beside the text; --json keeps the importer's order.
+  for (const item of [...review].sort((a, b) => a.line - b.line)) console.error(formatReviewItem(item, file));
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ plan, review }, null, 2)}\n`);
   } else {

@@ -2,7 +2,7 @@ import { describeReportKind, ExpressionError, parseExpression, parseReportKind }
 import type { ReportKind, Rule } from '../../deadlines/rule';
 import type { Deadline } from '../schema';
 import { expandAbbreviations, findMentions, subjectAgencies } from './mentions';
-import type { ReviewItem } from './review';
+import { quote, reviewItem, type ReviewItem } from './review';
 import { lineAt, type Span } from './segment';
 import { sentences } from './text';
 
@@ -44,7 +44,8 @@ const COMPLETE = new RegExp(
 /** "gửi … trước ngày 10/4/2019" */
 const SEND_BY = new RegExp(String.raw`\bgửi\s+[^.;]*?(trước ngày\s+(${DATE}))`, 'giu');
 
-const UNDATED = /(?:định kỳ|hằng năm|hàng năm|hằng quý|hàng quý|hằng tháng|hàng tháng|6 tháng|sáu tháng)/iu;
+const UNDATED =
+  /(?:định kỳ|hằng năm|hàng năm|hằng quý|hàng quý|hằng tháng|hàng tháng|6 tháng|sáu tháng|0?5 năm|năm năm)/iu;
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -65,11 +66,13 @@ export function extractDeadlines(
       return parseExpression(expression);
     } catch (err) {
       if (!(err instanceof ExpressionError) && (err as Error).name !== 'ExpressionError') throw err;
-      opts.review.push({
-        line,
-        field: opts.field,
-        message: `could not read the date "${expression}": ${(err as Error).message}`,
-      });
+      opts.review.push(
+        reviewItem('deadline', line, opts.field, {
+          read: `ngày ${quote(expression)}`,
+          assumed: 'không đọc được ngày này nên không lập hạn nào từ nó',
+          check: 'sửa ngày hoặc thêm hạn bằng tay',
+        }),
+      );
       return undefined;
     }
   };
@@ -78,7 +81,14 @@ export function extractDeadlines(
     const line = lineAt(span, start);
     if (!r) return;
     const reportKind = kind ?? 'annual';
-    if (!kind) opts.review.push({ line, field: opts.field, message: `report kind of "${phrase}" guessed as annual` });
+    if (!kind)
+      opts.review.push(
+        reviewItem('deadline', line, opts.field, {
+          read: quote(phrase),
+          assumed: 'loại báo cáo không được nói rõ, coi là báo cáo năm',
+          check: 'loại báo cáo (6 tháng, năm, quý …) đúng với văn bản',
+        }),
+      );
     if (deadlines.some((d) => d.reportKind === reportKind && JSON.stringify(d.rule) === JSON.stringify(r))) return;
     deadlines.push({
       id: `report-${reportKind}`,
@@ -149,11 +159,13 @@ export function extractDeadlines(
       line,
     });
     if (!subject)
-      opts.review.push({
-        line,
-        field: opts.field,
-        message: `what is owed by "${phrase}" could not be read; set the subject`,
-      });
+      opts.review.push(
+        reviewItem('deadline', line, opts.field, {
+          read: quote(phrase),
+          assumed: 'không đọc được phải nộp gì, ghi là “Sản phẩm theo Kế hoạch”',
+          check: 'ghi rõ sản phẩm phải nộp (subject)',
+        }),
+      );
   };
 
   for (const m of text.matchAll(COMPLETE)) {
@@ -191,7 +203,7 @@ export function extractDeadlines(
 
   for (const s of sentences(text)) {
     const end = s.start + s.text.length;
-    if (!free(s.start, end) || !/báo cáo/iu.test(s.text) || !UNDATED.test(s.text)) continue;
+    if (!free(s.start, end) || !/báo cáo|sơ kết|tổng kết/iu.test(s.text) || !UNDATED.test(s.text)) continue;
     if (/\d{1,2}\s*\/\s*\d{1,2}/.test(s.text)) continue;
     const line = lineAt(span, s.start);
     const agencies = opts.owedBy?.length ? opts.owedBy : subjectAgencies(s.text, opts.extra);

@@ -1,19 +1,21 @@
-import { ExpressionError, parseExpression } from '../../deadlines/expression';
+import { describeRule, ExpressionError, parseExpression } from '../../deadlines/expression';
 import type { Rule } from '../../deadlines/rule';
-import { stripDiacritics } from '../../text/diacritics';
 import { AgencyResolver, isVagueReference } from '../agencies';
 import type { Directory, PlanInput } from '../schema';
 import { extractDeadlines, type DraftDeadline, type DraftDuty } from './deadlines';
-import { parseFields, startsWithLabel } from './fields';
-import { parseHeader, periodFromTitle } from './header';
-import { agenciesFromValue, proseRoles, subjectAgencies } from './mentions';
+import { readLetters } from './facets';
+import { parseFields } from './fields';
+import { parseHeader, periodFromTitle, PROVINCE_SOURCES } from './header';
+import { agenciesFromValue, proseRoles, sentenceSubject, subjectAgencies } from './mentions';
 import { normalizeSource } from './normalize';
 import { matchTask, parseOrganization, rolesIn, type Responsibility } from './organization';
-import { ImportError, type ReviewItem } from './review';
-import { buildTree, segment, type Node, type Span } from './segment';
+import { proposeReports } from './proposals';
+import { ImportError, quote, reviewItem, type ReviewItem, type ReviewKind } from './review';
+import { taskNodes } from './sections';
+import { buildTree, lineAt, segment, type Node, type Span } from './segment';
 import { formatContent, sentences, slugify, splitTitle } from './text';
 
-export { ImportError, type ReviewItem } from './review';
+export { formatReviewItem, ImportError, type ReviewItem, type ReviewKind } from './review';
 
 /** A task as drafted from the text. */
 interface DraftTask {
@@ -34,43 +36,49 @@ export interface ImportOptions {
   directory?: Directory;
 }
 
-const fold = (text: string) => stripDiacritics(text).toLowerCase();
-
 const TIME_IN_PROSE =
   /(?:hoàn thành|thực hiện|tổ chức)?\s*(?:trong|trước|chậm nhất|vào)\s+((?:ngày\s+)?\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*\d{4}|quý\s+[IVX\d]+\s*\/\s*\d{4}|tháng\s+\d{1,2}\s*(?:\/|năm)\s*\d{4}|6 tháng (?:đầu|cuối) năm \d{4})/iu;
 
+const list = (names: string[]) => (names.length > 0 ? names.join('; ') : '(không có)');
+
+/** Bullet items and sentences of a span, each with its source line. */
+function clauses(span: Span): { text: string; line: number }[] {
+  const cuts = [...new Set([0, ...span.bullets.filter((b) => b > 0)])].sort((a, b) => a - b);
+  const out: { text: string; line: number }[] = [];
+  cuts.forEach((from, i) => {
+    const piece = span.text.slice(from, cuts[i + 1] ?? span.text.length);
+    for (const s of sentences(piece)) {
+      const text = s.text.replace(/^[\s\-–•+]+/u, '').trim();
+      if (text) out.push({ text, line: lineAt(span, from + s.start) });
+    }
+  });
+  return out;
+}
+
 /**
- * Drafts a structured plan from the published text of a Vietnamese plan (Kế hoạch), with a review list of
- * every field that could not be determined or was guessed. Throws `ImportError` for input that is not a plan.
- * Task ids follow the document: "1", "2.4.1"; lettered items under a number get "4.a", top-level letters "a".
+ * Drafts a structured plan from the published text of a Vietnamese plan (Kế hoạch), with a review list (in
+ * Vietnamese) of every field that could not be determined or was guessed. Throws `ImportError` for input that is
+ * not a plan. Task ids follow the document: "1", "2.4.1"; lettered items under a number get "4.a", top-level
+ * letters "a".
  */
 export function importPlanText(text: string, opts: ImportOptions = {}): { plan: PlanInput; review: ReviewItem[] } {
   const review: ReviewItem[] = [];
+  const add = (kind: ReviewKind, line: number, field: string, read: string, assumed: string, check: string) =>
+    review.push(reviewItem(kind, line, field, { read, assumed, check }));
   const lines = normalizeSource(text);
   const roots = buildTree(segment(lines));
   const fullText = lines.map((l) => l.text).join(' ');
   const extra = opts.directory ? opts.directory.agencies.flatMap((a) => [a.name, ...a.aliases, ...a.formerNames]) : [];
 
   const headerNode = roots.find((n) => n.block.kind === 'header');
-  const header = parseHeader(headerNode?.block.span, fullText);
-  const sections = roots.filter((n) => n.block.kind === 'roman');
-  const titleOf = (n: Node) => fold(n.block.span.text.split(/\s(?=\p{Lu}\p{Ll})/u)[0]);
-  const isOrg = (n: Node) => /to chuc thuc hien/.test(titleOf(n));
-  let taskSections = sections.filter(
-    (n) => /noi dung|nhiem vu|hoat dong/.test(titleOf(n)) && !/muc (dich|tieu)|kinh phi/.test(titleOf(n)) && !isOrg(n),
-  );
-  if (taskSections.length === 0) taskSections = sections.filter((n) => /giai phap/.test(titleOf(n)));
-  const taskNodes: Node[] =
-    taskSections.length > 0
-      ? taskSections.flatMap((s) => s.children)
-      : sections.length === 0
-        ? roots.filter((n) => n.block.kind === 'number' || n.block.kind === 'letter')
-        : [];
-  const orgSection = sections.find(isOrg);
+  const closing = roots.find((n) => n.block.kind === 'closing');
+  const header = parseHeader(headerNode?.block.span, closing?.block.span.text ?? '');
+  const found = taskNodes(roots, review);
+  const orgSection = found.organization;
 
-  if (!header.title && taskNodes.length === 0)
+  if (!header.title && found.nodes.length === 0)
     throw new ImportError('not a plan: found neither the heading "KẾ HOẠCH" nor numbered tasks', 1);
-  if (taskNodes.length === 0)
+  if (found.nodes.length === 0)
     throw new ImportError(
       'no tasks found: expected a section such as "II. NỘI DUNG" or "NHIỆM VỤ" with numbered or lettered items',
       header.title?.line ?? 1,
@@ -86,7 +94,14 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       return parseExpression(expression);
     } catch (err) {
       if (!(err instanceof ExpressionError) && (err as Error).name !== 'ExpressionError') throw err;
-      review.push({ line, field, message: `timeframe "${expression}" not understood: ${(err as Error).message}` });
+      add(
+        'timeframe',
+        line,
+        field,
+        `thời gian ${quote(expression)}`,
+        'không hiểu cách viết này; để là “Thường xuyên”',
+        `sửa thời gian theo cách “dondoc when” hiểu (${(err as Error).message.split(' (')[0]})`,
+      );
       return undefined;
     }
   };
@@ -96,7 +111,10 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     const lead: string[] = [];
     const coordinators: string[] = [];
     const content: string[] = [];
-    const notes: { field: string; message: string; line: number }[] = [];
+    // Field names here are the task's own ("lead"); they get the task's path once the task has its index.
+    const notes: ReviewItem[] = [];
+    const note = (kind: ReviewKind, field: string, noteLine: number, read: string, assumed: string, check: string) =>
+      notes.push(reviewItem(kind, noteLine, field, { read, assumed, check }));
     let timeframe: { text: string; rule?: Rule; line: number } | undefined;
     let labelled = false;
     for (const segmentSpan of [rest, ...fieldItems]) {
@@ -121,65 +139,121 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
           const items = valueText.split(/(?:^|\s)[-–]\s+(?=\p{Lu})/u).filter((s) => s.trim());
           valueText = items.map((item) => item.slice(item.lastIndexOf(':') + 1)).join('; ');
           content.push(items.map((item) => `- ${item.trim()}`).join('\n'));
-          notes.push({
-            field: 'lead',
-            line: field.line,
-            message: 'leads are given per activity; all were made leads of the task',
-          });
+          const names = agenciesFromValue(valueText, extra).names;
+          note(
+            'leads-per-activity',
+            'lead',
+            field.line,
+            `“${field.label}:” chia theo từng hoạt động (${items.length} hoạt động)`,
+            `mọi cơ quan nêu ở các hoạt động đều là chủ trì của nhiệm vụ: ${list(names)}`,
+            'nếu cần theo dõi riêng từng hoạt động, tách nhiệm vụ thành nhiều nhiệm vụ',
+          );
         }
         const { names, prose } = agenciesFromValue(valueText, extra);
         for (const name of names) if (!target.includes(name)) target.push(name);
+        const role = field.role === 'lead' ? 'lead' : 'coordinators';
         if (prose)
-          notes.push({
-            field: field.role === 'lead' ? 'lead' : 'coordinators',
-            line: field.line,
-            message: `agencies read from prose "${field.value.text.slice(0, 80)}": check`,
-          });
+          note(
+            'agencies-from-prose',
+            role,
+            field.line,
+            `“${field.label}:” ${quote(field.value.text, 80)} viết thành câu, không phải danh sách`,
+            `${role === 'lead' ? 'chủ trì' : 'phối hợp'}: ${list(names)} (các tên tìm thấy trong câu)`,
+            'đúng và đủ các cơ quan',
+          );
         if (field.role === 'guidance')
-          notes.push({
-            field: 'coordinators',
-            line: field.line,
-            message: `"${field.label}" agencies recorded as coordinators`,
-          });
+          note(
+            'guidance-as-coordinators',
+            'coordinators',
+            field.line,
+            `“${field.label}:” ${quote(field.value.text, 80)}`,
+            `cơ quan chỉ đạo, hướng dẫn được ghi là phối hợp: ${list(names)}`,
+            'các cơ quan này có cần nhận nhắc việc như cơ quan phối hợp không',
+          );
       }
     }
     const body = content.join('\n').trim();
     if (!labelled) {
-      for (const s of sentences(body.replace(/\n/g, ' '))) {
-        const roles = proseRoles(s.text, extra);
-        if (roles.lead.length > 0) {
-          lead.push(...roles.lead);
-          coordinators.push(...roles.coordinators.filter((c) => !lead.includes(c)));
-          notes.push({ field: 'lead', line, message: 'lead and coordinators read from prose: check' });
-          break;
+      const spans = [rest, ...fieldItems].filter((s) => s.text);
+      const firstSentence = sentences(body.replace(/\n/g, ' '))[0]?.text ?? '';
+      const subject = subjectAgencies(firstSentence, extra);
+      // Agencies that lead ("chủ trì", "tham mưu") do a task; agencies that only owe a dated paper do not.
+      const subjectLeads =
+        proseRoles(firstSentence, extra).lead.length > 0 || sentenceSubject(firstSentence, extra).role === 'lead';
+      if (subject.length > 0 && !subjectLeads) {
+        // A section whose text is a dated obligation of these agencies is a plan-wide deliverable, not a task.
+        const owedFound = extractDeadlines(rest, { owedBy: subject, extra, review, field: 'deadlines' });
+        const owed = owedFound.deadlines.filter((d) => d.kind === 'deliverable');
+        if (owed.length > 0) {
+          deadlines.push(...owed);
+          add(
+            'not-a-task',
+            line,
+            'deadlines',
+            `mục ${id} ${quote(title, 70)}: ${list(subject)} phải nộp ${quote(owed[0].subject, 60)} ${owed[0].text}`,
+            'đây là hạn chung của Kế hoạch (phải nộp một lần), không phải nhiệm vụ',
+            'nếu cần theo dõi như một nhiệm vụ, thêm lại nhiệm vụ này',
+          );
+          return undefined;
         }
       }
-      if (lead.length === 0) {
-        const firstSentence = sentences(body.replace(/\n/g, ' '))[0]?.text ?? '';
-        const subject = subjectAgencies(firstSentence, extra);
-        if (subject.length > 0) {
-          // A section whose text is a dated obligation of these agencies is a plan-wide deliverable, not a task.
-          const found = extractDeadlines(rest, { owedBy: subject, extra, review, field: 'deadlines' });
-          const owed = found.deadlines.filter((d) => d.kind === 'deliverable');
-          if (owed.length > 0) {
-            deadlines.push(...owed);
-            review.push({
-              line,
-              field: 'deadlines',
-              message: `section ${id} ("${title}") read as a plan-wide deliverable, not a task`,
-            });
-            return undefined;
-          }
-          lead.push(...subject);
-          notes.push({ field: 'lead', line, message: 'lead taken from the agencies the text names first: check' });
+      // Agencies named in the prose: "Sở X chủ trì, phối hợp với …", or as the subjects of its bullets.
+      const evidence: { text: string; line: number }[] = [];
+      for (const clause of spans.flatMap(clauses)) {
+        const roles = proseRoles(clause.text, extra);
+        if (roles.lead.length > 0) {
+          if (lead.length === 0) lead.push(...roles.lead);
+          else coordinators.push(...roles.lead.filter((n) => !lead.includes(n)));
+          coordinators.push(...roles.coordinators);
+          evidence.push(clause);
+          continue;
         }
+        const { names, role } = sentenceSubject(clause.text, extra);
+        if (names.length === 0) continue;
+        if (role === 'lead' && lead.length === 0) lead.push(...names);
+        else coordinators.push(...names);
+        evidence.push(clause);
+      }
+      if (lead.length === 0 && coordinators.length > 0) {
+        // Nobody "chủ trì" or "tham mưu": the agencies named first are the lead candidates.
+        const first = sentenceSubject(evidence[0].text, extra).names;
+        const firstNames = first.length > 0 ? first : [coordinators[0]];
+        lead.push(...firstNames);
+      }
+      const leads = lead.filter((n) => !isVagueReference(n));
+      const others = [...new Set(coordinators)].filter((n) => !leads.includes(n) && !isVagueReference(n));
+      if (evidence.length > 0 && leads.length + others.length > 0) {
+        const chose = evidence.some(
+          (e) => proseRoles(e.text, extra).lead.length > 0 || sentenceSubject(e.text, extra).role === 'lead',
+        )
+          ? 'cơ quan “chủ trì” hoặc “tham mưu” đầu tiên là chủ trì'
+          : 'không câu nào nói “chủ trì” hay “tham mưu”, nên cơ quan được nêu đầu tiên là chủ trì';
+        note(
+          'agencies-from-prose',
+          'lead',
+          evidence[0].line,
+          evidence
+            .slice(0, 3)
+            .map((e) => quote(e.text, 80))
+            .join('; '),
+          `${chose}: chủ trì ${list(leads)}; phối hợp ${list(others)}`,
+          'nhiệm vụ không ghi “Cơ quan chủ trì:”; xác nhận cơ quan chủ trì và cơ quan phối hợp',
+        );
       }
     }
     if (!timeframe) {
       const inProse = TIME_IN_PROSE.exec(body);
       if (inProse) {
-        timeframe = { text: inProse[0].trim(), rule: parseRule(inProse[1], line, 'timeframe'), line };
-        notes.push({ field: 'timeframe', line, message: `timeframe read from the text: "${inProse[0].trim()}"` });
+        const at = [rest, ...fieldItems].flatMap(clauses).find((c) => c.text.includes(inProse[1]))?.line ?? line;
+        timeframe = { text: inProse[0].trim(), rule: parseRule(inProse[1], at, 'timeframe'), line: at };
+        note(
+          'timeframe',
+          'timeframe',
+          at,
+          `thời gian trong câu: ${quote(inProse[0].trim())}`,
+          timeframe.rule ? `thời hạn của nhiệm vụ là ${describeRule(timeframe.rule)}` : 'không hiểu, để “Thường xuyên”',
+          'đây đúng là thời hạn của cả nhiệm vụ, không phải của một phần việc',
+        );
       }
     }
     const task: DraftTask = {
@@ -187,25 +261,30 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       title: title || body.split('\n')[0] || id,
       content: body,
       lead: lead.filter((n) => !isVagueReference(n)),
-      coordinators: coordinators.filter((n) => !isVagueReference(n) && !lead.includes(n)),
+      coordinators: [...new Set(coordinators)].filter((n) => !isVagueReference(n) && !lead.includes(n)),
       timeframe: { text: timeframe?.text || 'Thường xuyên', rule: timeframe?.rule ?? { type: 'ongoing' } },
       line,
     };
     tasks.push(task);
-    for (const note of notes)
-      review.push({ line: note.line, field: taskField(task, note.field), message: note.message });
+    for (const n of notes) review.push({ ...n, field: taskField(task, n.field) });
     if (!timeframe)
-      review.push({
+      add(
+        'timeframe',
         line,
-        field: taskField(task, 'timeframe'),
-        message: 'no timeframe in the text; set to "Thường xuyên" (ongoing): check',
-      });
+        taskField(task, 'timeframe'),
+        `nhiệm vụ ${id} không ghi thời gian thực hiện`,
+        'để là “Thường xuyên” (không có hạn riêng, theo các kỳ báo cáo chung)',
+        'thời hạn của nhiệm vụ',
+      );
     else if (!timeframe.rule)
-      review.push({
-        line: timeframe.line,
-        field: taskField(task, 'timeframe'),
-        message: 'timeframe not understood; set to ongoing: fix it',
-      });
+      add(
+        'timeframe',
+        timeframe.line,
+        taskField(task, 'timeframe'),
+        `thời gian ${quote(timeframe.text)}`,
+        'không hiểu, để là “Thường xuyên”',
+        'sửa thời gian của nhiệm vụ',
+      );
     return task;
   };
 
@@ -221,37 +300,57 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       for (const child of node.children) walk(child, child.block.kind === 'letter' ? block.label : '');
       return;
     }
-    const fieldItems = letters.some((l) => startsWithLabel(l.block.span.text));
-    if (letters.length > 0 && !fieldItems) {
+    const reading = letters.length > 0 ? readLetters(letters) : undefined;
+    const range = `${letters[0]?.block.label})–${letters[letters.length - 1]?.block.label})`;
+    if (reading?.as === 'tasks') {
       for (const letter of letters) walk(letter, block.label);
+      if (reading.unsure.length > 0)
+        add(
+          'task-split',
+          block.line,
+          `tasks[${tasks.findIndex((t) => t.id === `${block.label}.${letters[0].block.label}`)}]`,
+          `mục ${block.label} có các mục ${range}; ${reading.unsure
+            .map((l) => `${l.block.label})`)
+            .join(', ')} không ghi cơ quan chủ trì hay thời gian riêng`,
+          `mỗi mục chữ là một nhiệm vụ riêng (${letters.map((l) => `${block.label}.${l.block.label}`).join(', ')})`,
+          `nếu đây là các khía cạnh của một nhiệm vụ (nội dung, hình thức …), gộp lại thành nhiệm vụ ${block.label}`,
+        );
       return;
     }
-    buildTask(
+    const task = buildTask(
       block.label,
       block.span,
       letters.map((l) => l.block.span),
       block.line,
     );
+    if (task && reading && reading.facets.length > 0)
+      add(
+        'task-merged',
+        block.line,
+        `tasks[${tasks.indexOf(task)}]`,
+        `mục ${block.label} có các mục ${range} về ${reading.facets.join(', ')}`,
+        `đó là các khía cạnh của một nhiệm vụ (nhiệm vụ ${block.label}); cơ quan và thời gian lấy từ phần “Tổ chức thực hiện”/“Thời gian” của nó`,
+        'nếu mỗi mục chữ là một việc phải theo dõi riêng, tách thành các nhiệm vụ',
+      );
   };
-  for (const node of taskNodes) walk(node, '');
+  for (const node of found.nodes) walk(node, '');
 
   // Organisation: responsibilities per agency, the focal agency, undated duties.
   const responsibilities: Responsibility[] = orgSection ? parseOrganization(orgSection, extra) : [];
-  const closing = roots.find((n) => n.block.kind === 'closing');
   const obligationSpans: { span: Span; field: string }[] = [];
   if (closing) obligationSpans.push({ span: closing.block.span, field: 'deadlines' });
   if (orgSection)
     for (const child of orgSection.children) obligationSpans.push({ span: child.block.span, field: 'deadlines' });
   for (const { span, field } of obligationSpans) {
-    const found = extractDeadlines(span, { extra, review, field });
-    deadlines.push(...found.deadlines);
-    duties.push(...found.duties);
+    const fromText = extractDeadlines(span, { extra, review, field });
+    deadlines.push(...fromText.deadlines);
+    duties.push(...fromText.duties);
   }
 
   const unlinked: Responsibility[] = [];
   const leadless = tasks.filter((t) => t.lead.length === 0);
   const candidates = leadless.map((t) => ({ index: tasks.indexOf(t), text: `${t.title} ${t.content}` }));
-  const linkedFrom = new Map<DraftTask, Set<string>>();
+  const linkedFrom = new Map<DraftTask, { r: Responsibility; shared: string[]; supporting: boolean }[]>();
   for (const r of responsibilities) {
     if (/đầu mối/iu.test(r.text)) continue;
     const match = matchTask(r.text, candidates, header.title?.value);
@@ -264,28 +363,37 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     const target = roles.supporting ? task.coordinators : task.lead;
     for (const name of r.agencies) if (!target.includes(name)) target.push(name);
     for (const name of roles.coordinators) if (!task.coordinators.includes(name)) task.coordinators.push(name);
-    const from = linkedFrom.get(task) ?? new Set<string>();
-    from.add(`${r.item} (line ${r.line})`);
-    linkedFrom.set(task, from);
+    linkedFrom.set(task, [...(linkedFrom.get(task) ?? []), { r, shared: match.shared, supporting: roles.supporting }]);
   }
   for (const task of tasks) {
     task.coordinators = task.coordinators.filter((c) => !task.lead.includes(c) && !isVagueReference(c));
-    const from = linkedFrom.get(task);
-    if (from && task.lead.length > 0)
-      review.push({
-        line: task.line,
-        field: taskField(task, 'lead'),
-        message: `lead linked from "TỔ CHỨC THỰC HIỆN" item ${[...from].join(', ')} by matching words: check`,
-      });
+    for (const { r, shared, supporting } of linkedFrom.get(task) ?? [])
+      add(
+        'responsibility-matched',
+        r.line,
+        taskField(task, supporting ? 'coordinators' : 'lead'),
+        `“TỔ CHỨC THỰC HIỆN” mục ${r.item}, ${list(r.agencies)}: ${quote(r.text, 80)}`,
+        `việc này là nhiệm vụ ${task.id} ${quote(task.title, 50)} (cùng có các từ ${shared
+          .map((w) => `“${w}”`)
+          .join(', ')}); ${list(r.agencies)} là ${supporting ? 'phối hợp' : 'chủ trì'}`,
+        'đúng nhiệm vụ và đúng vai trò chủ trì/phối hợp',
+      );
     if (task.lead.length === 0)
-      review.push({
-        line: task.line,
-        field: taskField(task, 'lead'),
-        message: 'no lead agency (chủ trì) found in the text: set it',
-      });
+      add(
+        'lead-missing',
+        task.line,
+        taskField(task, 'lead'),
+        `nhiệm vụ ${task.id} ${quote(task.title, 60)} không nêu cơ quan chủ trì, và không mục nào trong “TỔ CHỨC THỰC HIỆN” khớp rõ với nó`,
+        'chưa có cơ quan chủ trì (bản nháp chưa hợp lệ)',
+        'ghi cơ quan chủ trì của nhiệm vụ',
+      );
   }
   for (const r of unlinked) {
     if (duties.some((d) => r.text.includes(d.text) || d.text.includes(r.text))) continue;
+    // A responsibility that only sets the plan's report dates is already kept as those deadlines.
+    const dated = deadlines.filter((d) => r.text.includes(d.text));
+    const left = dated.reduce((t, d) => t.split(d.text).join(' '), r.text.replace(/\([^)]*\)/g, ' '));
+    if (dated.length > 0 && left.split(/[.;]/).every((c) => !c.trim() || /báo cáo/iu.test(c))) continue;
     const who = r.agencies.length && !r.named ? `${r.agencies.join(', ')}: ` : '';
     duties.push({ text: `${who}${r.text}`, agencies: [...r.agencies], line: r.line });
   }
@@ -293,17 +401,25 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   // Plan-level facts.
   const everything = [
     closing?.block.span.text ?? '',
-    ...(orgSection?.children.map((c) => c.block.span.text) ?? []),
+    ...(orgSection ? [orgSection.block.span.text, ...orgSection.children.map((c) => c.block.span.text)] : []),
   ].join(' ');
   let focal: string | undefined;
-  let focalGuessed = false;
+  let focalFrom = '';
   const via = /\((?:qua|thông qua)\s+([^)]+)\)/iu.exec(everything);
   if (via) focal = agenciesFromValue(via[1], extra).names[0];
   focal ??= responsibilities.find((r) => /đầu mối/iu.test(r.text))?.agencies[0];
   focal ??= responsibilities.find((r) => /theo dõi,? đôn đốc|tổng hợp/iu.test(r.text))?.agencies[0];
   if (!focal) {
-    focalGuessed = true;
-    focal = responsibilities[0]?.agencies[0] ?? mostFrequent(tasks.flatMap((t) => t.lead));
+    focal = responsibilities[0]?.agencies[0];
+    focalFrom = focal ? 'cơ quan đầu tiên trong “TỔ CHỨC THỰC HIỆN”' : '';
+    if (!focal) {
+      focal = mostFrequent(tasks.flatMap((t) => t.lead));
+      focalFrom = focal ? 'cơ quan chủ trì nhiều nhiệm vụ nhất' : '';
+    }
+    if (!focal) {
+      focal = 'Sở Thông tin và Truyền thông';
+      focalFrom = 'mặc định của dondoc, vì văn bản không nêu cơ quan nào';
+    }
   }
   const reports = /báo cáo[^.;]{0,120}?(?:(?:về|gửi|lên)\s+)?(?:Ủy ban nhân dân|UBND)\s+tỉnh/iu.test(everything);
   const year = header.issuedOn?.value.slice(0, 4);
@@ -311,44 +427,107 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   if (!period) {
     const y = year ?? /\b(20\d{2}|19\d{2})\b/.exec(fullText)?.[1] ?? '';
     period = { from: `${y}-01-01`, to: `${y}-12-31` };
-    review.push({
-      line: header.title?.line ?? 1,
-      field: 'period',
-      message: `no period in the title; guessed ${y}: check`,
-    });
+    add(
+      'period-guessed',
+      header.title?.line ?? 1,
+      'period',
+      'tiêu đề không nêu năm hay giai đoạn của Kế hoạch',
+      `Kế hoạch chạy trong năm ${y} (${year ? 'năm ban hành' : 'năm đầu tiên gặp trong văn bản'})`,
+      'thời gian hiệu lực của Kế hoạch (period)',
+    );
   }
+  if (opts.directory && !header.province) header.province = { value: opts.directory.province, guessed: true };
   const province = header.province?.value ?? '';
   if (!header.number)
-    review.push({ line: 1, field: 'number', message: 'no document number (Số: …/KH-UBND) in the text' });
+    add(
+      'header-missing',
+      header.blankNumber?.line ?? 1,
+      'number',
+      header.blankNumber
+        ? `số ký hiệu để trống: ${quote(header.blankNumber.text)} (bản dự thảo?)`
+        : 'văn bản không có dòng “Số: …/KH-UBND”',
+      'Kế hoạch không có số ký hiệu',
+      'ghi số ký hiệu của văn bản đã ký (number), hoặc để trống nếu chưa có',
+    );
   if (!header.issuedOn)
-    review.push({ line: 1, field: 'issuedOn', message: 'no place and date ("…, ngày … tháng … năm …") in the text' });
-  if (!header.issuer)
-    review.push({
-      line: 1,
-      field: 'issuer',
-      message: province
-        ? `issuer not in the text; guessed from the province "${province}"`
-        : 'issuer not in the text: set it',
-    });
+    add(
+      'header-missing',
+      header.blankDate?.line ?? 1,
+      'issuedOn',
+      header.blankDate
+        ? `ngày ban hành để trống: ${quote(header.blankDate.text)} (bản dự thảo?)`
+        : 'văn bản không có dòng địa danh, ngày tháng (“…, ngày … tháng … năm …”)',
+      'Kế hoạch không có ngày ban hành',
+      'ghi ngày ký của văn bản (issuedOn)',
+    );
+  if (!header.issuer) {
+    const from =
+      header.province?.from !== undefined
+        ? PROVINCE_SOURCES[header.province.from]
+        : opts.directory
+          ? 'danh bạ cơ quan đã chọn'
+          : '';
+    add(
+      province ? 'header-guessed' : 'header-missing',
+      header.province?.line ?? 1,
+      'issuer',
+      'văn bản không có dòng cơ quan ban hành (“ỦY BAN NHÂN DÂN TỈNH …”)',
+      province
+        ? `cơ quan ban hành là Ủy ban nhân dân tỉnh ${province}, theo tên tỉnh trong ${from}`
+        : 'không biết tỉnh nào ban hành; ghi tạm “Ủy ban nhân dân tỉnh”',
+      province ? 'đúng cơ quan ban hành (issuer)' : 'ghi cơ quan ban hành (issuer) và danh bạ (directory)',
+    );
+  }
   if (header.title?.fromCapitals)
-    review.push({
-      line: header.title.line,
-      field: 'title',
-      message: 'title converted from capitals: check proper names',
-    });
-  if (!header.title) review.push({ line: 1, field: 'title', message: 'no title after "KẾ HOẠCH": set it' });
-  if (focalGuessed)
-    review.push({
-      line: 1,
-      field: 'focalAgency',
-      message: `focal agency (cơ quan đầu mối) guessed as "${focal ?? ''}": check`,
-    });
+    add(
+      'title-capitals',
+      header.title.line,
+      'title',
+      'tiêu đề viết hoa toàn bộ',
+      `chuyển thành chữ thường: ${quote(header.title.value, 80)}`,
+      'viết hoa đúng các tên riêng trong tiêu đề',
+    );
+  if (!header.title)
+    add(
+      'header-missing',
+      1,
+      'title',
+      'không có tiêu đề sau chữ “KẾ HOẠCH”',
+      'tiêu đề là “Kế hoạch”',
+      'ghi tiêu đề của Kế hoạch (title)',
+    );
+  if (focalFrom)
+    add(
+      'focal-guessed',
+      1,
+      'focalAgency',
+      'văn bản không nói cơ quan nào là đầu mối theo dõi, đôn đốc, tổng hợp',
+      `cơ quan đầu mối là ${focal} (${focalFrom})`,
+      'cơ quan đầu mối (focalAgency)',
+    );
   if (!reports)
-    review.push({
-      line: closing?.block.line ?? 1,
-      field: 'reportsTo',
-      message: 'who receives the reports is not said; assumed "Ủy ban nhân dân tỉnh"',
-    });
+    add(
+      'reports-to-assumed',
+      closing?.block.line ?? 1,
+      'reportsTo',
+      'văn bản không nói báo cáo gửi về đâu',
+      'báo cáo gửi Ủy ban nhân dân tỉnh',
+      'nơi nhận báo cáo (reportsTo)',
+    );
+
+  // Undated recurring duties become periodic reports with a default date, unless the plan already dates them.
+  const { proposals, kept, covered } = proposeReports(duties, deadlines, period);
+  for (const { deadline, why } of proposals) {
+    deadlines.push(deadline);
+    add(
+      'deadline-proposed',
+      deadline.line ?? 1,
+      `deadlines[${deadlines.length - 1}]`,
+      `việc định kỳ không có ngày: ${quote(deadline.text, 100)}`,
+      `đề xuất hạn “${deadline.subject}”: ${why}`,
+      'xác nhận hoặc sửa ngày; hạn này chưa có trong văn bản',
+    );
+  }
 
   const ids = new Set<string>();
   const uniqueDeadlines = deadlines.map((d) => {
@@ -357,20 +536,34 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     ids.add(id);
     return { ...d, id };
   });
-  duties.forEach((duty) =>
-    review.push({
-      line: duty.line,
-      field: 'duties',
-      message: `duty without a date, not scheduled: "${duty.text.slice(0, 100)}"`,
-    }),
-  );
+  kept.forEach((duty) => {
+    const by = covered.get(duty);
+    add(
+      'duty-undated',
+      duty.line,
+      'duties',
+      quote(duty.text, 100),
+      by
+        ? `việc này đã có hạn chung “${by.text}” (dòng ${by.line ?? '?'}); giữ làm ghi chú, không lập lịch riêng`
+        : 'việc không có ngày: giữ làm ghi chú, không nhắc việc',
+      by ? 'hạn chung đó đúng là hạn của việc này' : 'nếu cần nhắc việc, thêm thời hạn hoặc chuyển thành nhiệm vụ',
+    );
+  });
 
   const baseName = opts.fileName
     ?.split(/[\\/]/)
     .pop()
     ?.replace(/\.[^.]+$/, '');
   const id = baseName ? slugify(baseName) : slugify(`${province} ${period.from.slice(0, 4)} ${period.to.slice(0, 4)}`);
-  if (!baseName) review.push({ line: 1, field: 'id', message: `plan id "${id}" made up from the province and years` });
+  if (!baseName)
+    add(
+      'plan-id',
+      1,
+      'id',
+      'không có tên tệp để đặt mã Kế hoạch',
+      `mã Kế hoạch là “${id || 'plan'}”, ghép từ tên tỉnh và năm`,
+      'mã Kế hoạch (id): dùng trong tên tệp plans/<id>.yaml và không đổi khi Kế hoạch đã chạy',
+    );
 
   const plan: PlanInput = {
     id: id || 'plan',
@@ -381,11 +574,11 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     period,
     timezone: 'Asia/Ho_Chi_Minh',
     directory: `agencies/${slugify(province) || 'directory'}.yaml`,
-    focalAgency: focal ?? 'Sở Thông tin và Truyền thông',
+    focalAgency: focal,
     reportsTo: 'Ủy ban nhân dân tỉnh',
     tasks,
     deadlines: uniqueDeadlines,
-    duties: duties.map((d) => ({ text: d.text, agencies: d.agencies, line: d.line })),
+    duties: kept.map((d) => ({ text: d.text, agencies: d.agencies, line: d.line })),
   };
   if (opts.directory) canonicalize(plan, new AgencyResolver(opts.directory), review);
   return { plan, review };
@@ -397,17 +590,45 @@ function mostFrequent(names: string[]): string | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-/** Gives every name its directory spelling; unknown names go on the review list. */
+/**
+ * Gives every name its directory spelling; unknown names go on the review list, and each group used (once, where
+ * it is first used) with the agencies the directory lists for it, since those are who will be reminded.
+ */
 function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: ReviewItem[]): void {
+  const groups = new Set<string>();
   const fix = (name: string, field: string, line: number) => {
-    const canonical = resolver.canonical(name);
+    const resolution = resolver.resolve(name);
+    const canonical = resolution.agency?.name ?? resolution.group;
+    if (resolution.group && !groups.has(resolution.group)) {
+      groups.add(resolution.group);
+      const members = (resolution.members ?? []).map((a) => a.name);
+      const shown =
+        members.slice(0, 6).join('; ') + (members.length > 6 ? `; và ${members.length - 6} cơ quan khác` : '');
+      review.push(
+        reviewItem('group-expanded', line, field, {
+          read: `nhóm “${name}”`,
+          assumed:
+            members.length > 0
+              ? `nhóm gồm ${members.length} cơ quan theo danh bạ “${resolver.directory.province}”: ${shown}`
+              : `danh bạ “${resolver.directory.province}” không có cơ quan nào thuộc nhóm này, nên không ai được nhắc`,
+          check:
+            members.length > 0
+              ? 'danh sách thành viên nhóm trong danh bạ đúng với ý của Kế hoạch'
+              : 'thêm các cơ quan của nhóm vào danh bạ (groups) hoặc ghi tên từng cơ quan',
+        }),
+      );
+    }
     if (canonical) return canonical;
-    const hint = resolver.resolve(name).suggestions;
-    review.push({
-      line,
-      field,
-      message: `agency "${name}" is not in the directory${hint.length ? ` (did you mean "${hint[0]}"?)` : ''}`,
-    });
+    const hint = resolution.suggestions;
+    review.push(
+      reviewItem('agency-unknown', line, field, {
+        read: `cơ quan “${name}”`,
+        assumed: 'giữ tên như văn bản viết; tên này không có trong danh bạ',
+        check: hint.length
+          ? `có phải là “${hint[0]}” không; nếu là cơ quan khác, thêm vào danh bạ`
+          : 'thêm cơ quan vào danh bạ hoặc sửa tên',
+      }),
+    );
     return name;
   };
   plan.tasks.forEach((task, i) => {

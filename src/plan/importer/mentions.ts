@@ -38,7 +38,7 @@ function knownNames(extra: string[]): Known[] {
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 const GENERIC =
-  /(?:Ủy ban nhân dân (?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)|Sở|Ban|Báo|Đài|Tạp chí|Trung tâm|Hội|Cổng|Văn phòng|Chi cục|Cục|Bộ Chỉ huy|Bộ)(?: (?:\p{Lu}\p{Ll}[\p{L}'’]*(?: (?!(?:chủ|phối|thực|triển|tổ|xây|có|là|và|tham|căn|chịu|giao|các|của|cho|với|tại|trong)(?![\p{L}]))\p{Ll}+)?|\p{Lu}+(?![\p{L}])|và(?= \p{Lu})|tỉnh))+/gu;
+  /(?:Ủy ban nhân dân (?:huyện|thành phố|thị xã|quận|xã|phường|thị trấn)|Sở|Ban|Báo|Đài|Tạp chí|Trung tâm|Hội|Cổng|Văn phòng|Chi cục|Cục|Bộ Chỉ huy|Bộ|Thư viện|Bảo tàng|Kho bạc)(?: (?:\p{Lu}\p{Ll}[\p{L}'’]*(?: (?!(?:chủ|phối|thực|triển|tổ|xây|có|là|và|tham|căn|chịu|giao|các|của|cho|với|tại|trong|mở|cử|đăng|đưa|tăng|bảo|tuyên|hướng|theo|kiểm|nâng|tiếp|cung|biên|rà|đẩy|tập|hỗ|duy|khảo|đón|lập|gửi|đôn|xử|tạo|đề|báo|sẽ|đã|cần|phải|được|thì|nhằm|để)(?![\p{L}]))\p{Ll}+)?|\p{Lu}+(?![\p{L}])|và(?= \p{Lu})|tỉnh))+/gu;
 
 /**
  * Finds agency names in running text: common agencies and groups (any spelling, abbreviations expanded),
@@ -88,11 +88,15 @@ function unique(names: string[]): string[] {
 export function agenciesFromValue(value: string, extra: string[] = []): { names: string[]; prose: boolean } {
   const cleaned = value.replace(/[\s.;,]+$/u, '').trim();
   const pieces = splitAgencyList(cleaned);
-  const plain = pieces.length > 0 && pieces.every((p) => AGENCY_HEAD.test(p) && p.length <= 120);
+  const plain =
+    pieces.length > 0 && pieces.every((p) => (AGENCY_HEAD.test(p) || MORE_HEADS.test(p)) && p.length <= 120);
   if (plain) return { names: unique(pieces), prose: false };
   const expanded = expandAbbreviations(cleaned);
   return { names: unique(findMentions(expanded, extra).map((m) => m.name)), prose: true };
 }
+
+/** Heads of provincial bodies the shared list does not start names with (libraries, museums, the treasury). */
+const MORE_HEADS = /^(?:Thư viện|Bảo tàng|Kho bạc)\s/u;
 
 const SUBJECT_GAP = /^[\s,;]*(?:(?:và|cùng|với)\s*)?[\s,;]*$/u;
 const SUBJECT_LEAD = /^\s*(?:[-–]\s*)?(?:(?:Giao|Đề nghị|Yêu cầu)\s+)?$/iu;
@@ -110,6 +114,32 @@ export function subjectAgencies(sentence: string, extra: string[] = []): string[
     cursor = m.end;
   }
   return unique(names);
+}
+
+/** What a sentence's subject does, read from the words right after it. */
+export type SubjectRole = 'lead' | 'other';
+
+/**
+ * The agencies a sentence opens with and whether they lead: "Sở Z tham mưu UBND tỉnh …", "Sở X chủ trì …" and
+ * "Sở X là cơ quan chủ trì …" lead; "Sở X, Sở Y và các cơ quan báo chí cử người tham gia …" do something else.
+ */
+export function sentenceSubject(sentence: string, extra: string[] = []): { names: string[]; role: SubjectRole } {
+  const text = expandAbbreviations(sentence);
+  const mentions = findMentions(text, extra);
+  const names: string[] = [];
+  let cursor = 0;
+  for (const m of mentions) {
+    const gap = text.slice(cursor, m.start);
+    if (!(cursor === 0 ? SUBJECT_LEAD.test(gap) : SUBJECT_GAP.test(gap))) break;
+    names.push(m.name);
+    cursor = m.end;
+  }
+  const after = text.slice(cursor);
+  const leads =
+    /^[\s,]*(?:(?:là|làm)\s+(?:cơ quan|đơn vị)(?:\s+thường trực)?,?\s+)?(?:chủ trì|tham mưu|chịu trách nhiệm chính)(?![\p{L}])/iu.test(
+      after,
+    );
+  return { names: unique(names), role: leads ? 'lead' : 'other' };
 }
 
 /** Lead and coordinators from prose: "Sở X chủ trì, phối hợp với Sở Y và Z …", "Sở X phối hợp với Y …". */

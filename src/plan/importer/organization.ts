@@ -1,6 +1,7 @@
 import { agencyKey } from '../agencies';
 import { agenciesFromValue, proseRoles, subjectAgencies } from './mentions';
 import { lineAt, slice, type Node, type Span } from './segment';
+import { headingTitle } from './sections';
 import { splitTitle } from './text';
 
 /** One responsibility listed under "TỔ CHỨC THỰC HIỆN" for one or more agencies. */
@@ -33,7 +34,13 @@ function bulletsOf(span: Span): { text: string; line: number }[] {
 /** Reads the items of the "TỔ CHỨC THỰC HIỆN" section: who (the item's agencies) and what (each bullet, or the whole item). */
 export function parseOrganization(section: Node, extra: string[] = []): Responsibility[] {
   const out: Responsibility[] = [];
-  for (const node of section.children) {
+  // A section written as one paragraph ("Sở X theo dõi, đôn đốc …") is one item of its own.
+  const items: Node[] =
+    section.children.length > 0
+      ? section.children
+      : [{ block: { ...section.block, span: slice(section.block.span, headingTitle(section).length) }, children: [] }];
+  for (const node of items) {
+    if (!node.block.span.text) continue;
     const span = node.block.span;
     let agencies: string[] = [];
     let rest: Span = span;
@@ -76,12 +83,17 @@ function bigrams(text: string): Set<string> {
   return out;
 }
 
+/** A run of words for the review list, cut at six words. */
+function phrase(words: string[]): string {
+  return words.length > 6 ? `${words.slice(0, 6).join(' ')} …` : words.join(' ');
+}
+
 /** Scores each responsibility against the tasks (shared word pairs weighted by rarity) and returns the clear best match. */
 export function matchTask(
   responsibility: string,
   tasks: TaskText[],
   planTitle = '',
-): { index: number; score: number } | undefined {
+): { index: number; score: number; shared: string[] } | undefined {
   if (tasks.length === 0) return undefined;
   // Word pairs of the plan's title ("khu vực biên giới") say nothing about which task is meant.
   const generic = bigrams(planTitle);
@@ -101,7 +113,35 @@ export function matchTask(
   const [best, second] = ranked;
   if (best.score < 0.9) return undefined;
   if (second && best.score < second.score * 1.5) return undefined;
-  return best;
+  // Runs of the responsibility's words covered by shared pairs, as written, rarest first: why the two were matched.
+  const set = sets[tasks.findIndex((t) => t.index === best.index)];
+  const words = (responsibility.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => ({ key: agencyKey(w), written: w }));
+  const covered = words.map(() => 0);
+  for (let i = 0; i + 1 < words.length; i++) {
+    const pair = `${words[i].key} ${words[i + 1].key}`;
+    if (set.has(pair) && idf(pair) > 0) {
+      covered[i] = Math.max(covered[i], idf(pair));
+      covered[i + 1] = Math.max(covered[i + 1], idf(pair));
+    }
+  }
+  const runs: { text: string; weight: number }[] = [];
+  let run: { words: string[]; weight: number } | undefined;
+  covered.forEach((weight, i) => {
+    if (weight > 0) {
+      run ??= { words: [], weight: 0 };
+      run.words.push(words[i].written.toLowerCase());
+      run.weight += weight;
+    } else if (run) {
+      runs.push({ text: phrase(run.words), weight: run.weight });
+      run = undefined;
+    }
+  });
+  if (run) runs.push({ text: phrase(run.words), weight: run.weight });
+  const shared = runs
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3)
+    .map((r) => r.text);
+  return { ...best, shared };
 }
 
 /** Whether a responsibility only supports others ("Phối hợp với …"), and the agencies it names as coordinators. */

@@ -4,7 +4,7 @@ import { slice, type Span } from './segment';
 
 /** Words that open a sentence of a plan's body; capitalized right after a lowercase word they start one without punctuation. */
 const NEW_SENTENCE =
-  /(?<=\p{Ll}) (?=(?:Các|Căn cứ|Giao|Đề nghị|Yêu cầu|Tổ chức|Tiếp tục|Tiếp nhận|Triển khai|Thực hiện|Xây dựng|Tăng cường|Đẩy mạnh|Phối hợp|Chủ động|Nâng cao|Hướng dẫn|Rà soát|Tuyên truyền|Cung cấp|Hằng năm|Hàng năm|Định kỳ|Trên cơ sở|Nghiên cứu|Theo dõi|Duy trì|Khảo sát|Bố trí|Ban hành|Kiện toàn|Biên soạn|Sản xuất|Mở|Lồng ghép) )/u;
+  /(?<=\p{Ll}) (?=(?:Các|Căn cứ|Giao|Đề nghị|Yêu cầu|Tổ chức|Tiếp tục|Tiếp nhận|Triển khai|Thực hiện|Xây dựng|Tăng cường|Đẩy mạnh|Phối hợp|Chủ động|Nâng cao|Hướng dẫn|Rà soát|Tuyên truyền|Cung cấp|Hằng năm|Hàng năm|Định kỳ|Trên cơ sở|Nghiên cứu|Theo dõi|Duy trì|Khảo sát|Bố trí|Ban hành|Kiện toàn|Biên soạn|Sản xuất|Mở|Lồng ghép)[ ,])/u;
 const SENTENCE_END = /[.!?…](?=\s+[\p{Lu}“"(«-]|\s*$)/gu;
 
 /**
@@ -49,6 +49,8 @@ export function formatContent(span: Span): string {
   return parts.filter(Boolean).join('\n');
 }
 
+const leading = (text: string) => text.length - text.trimStart().length;
+
 /** Sentences of a text (ending in ". " before a capital, or the end), with their offsets. */
 export function sentences(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
@@ -56,10 +58,12 @@ export function sentences(text: string): { text: string; start: number }[] {
   for (const m of text.matchAll(SENTENCE_END)) {
     const end = (m.index ?? 0) + 1;
     if (text[end - 1] === ';') continue;
-    out.push({ text: text.slice(from, end).trim(), start: from });
+    // Offsets point at the sentence's first character, so that its source line is the one it starts on.
+    out.push({ text: text.slice(from, end).trim(), start: from + leading(text.slice(from, end)) });
     from = end;
   }
-  if (from < text.length && text.slice(from).trim()) out.push({ text: text.slice(from).trim(), start: from });
+  if (from < text.length && text.slice(from).trim())
+    out.push({ text: text.slice(from).trim(), start: from + leading(text.slice(from)) });
   return out;
 }
 
