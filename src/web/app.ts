@@ -10,12 +10,14 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { defaultAttachmentLimits, maxReportTextLength } from '../plan/report-limits';
 import { authPlugin } from './auth';
+import { apiRoutes } from './routes/api';
 import type { WebDeps } from './deps';
 import { errorsPlugin } from './plugins/errors';
 import { viewsPlugin } from './plugins/views';
@@ -130,6 +132,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas with a `meta({ id })` become components/schemas, so the document's $refs resolve.
+    transformObject: jsonSchemaTransformObject,
     // Only the JSON API is documented; pages, feeds and health checks are not part of it.
     hideUntagged: true,
   });
@@ -148,6 +152,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(assetRoutes);
   await app.register(loginRoutes);
+  await app.register(apiRoutes);
   await app.register(submissionRoutes);
   // Officers' and admins' dashboard pages (issue 12).
   await app.register(dashboardOverviewRoutes);
