@@ -9,6 +9,7 @@ import { benchCli } from './cli';
 import { benchDeadlines } from './deadlines';
 import { benchNotifications } from './notifications';
 import { benchPlanImport } from './plan-import';
+import { benchPlanDocuments } from './plan-documents';
 import { duration } from './measure';
 import { benchSimulate } from './simulate';
 
@@ -35,6 +36,10 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
         baselineMs: r.baselineMs,
         ratio: r.ratio,
       })),
+  },
+  {
+    name: 'import',
+    run: async () => (await benchPlanDocuments(5)).map((r) => ({ bench: 'import', ...r })),
   },
   {
     name: 'deadlines',

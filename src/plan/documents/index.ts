@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectFormat } from './detect';
 import { DocumentError, LOW_CONFIDENCE, type DocumentKind, type OcrReport, type PlanDocument } from './document';
-import { readDocx } from './docx';
 import { normalizeText, type SourcePage } from './normalize-text';
-import { ocrPdf } from './ocr';
-import { readPdfText } from './pdf';
 import { decodeText } from './text';
 
 export {
@@ -89,11 +86,14 @@ export async function readPlanDocument(
     kind = 'text';
     pages = textPages(decoded.text);
   } else if (format === 'docx') {
+    // Readers load when a document of their kind comes: the CLI's other commands start without them.
+    const { readDocx } = await import('./docx');
     const docx = await readDocx(buffer);
     warnings.push(...docx.warnings);
     kind = 'docx';
     pages = [{ lines: lines(docx.text) }];
   } else {
+    const [{ readPdfText }, { ocrPdf }] = await Promise.all([import('./pdf'), import('./ocr')]);
     const read = await withFile(input, buffer, async (file) => {
       const text = await readPdfText(file);
       const missing = text.filter((p) => !p.readable).map((p) => p.page);
