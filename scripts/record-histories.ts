@@ -2,8 +2,8 @@
 // recordings (which stay: running workflows may have any of those histories). Run after a deliberate, patched change:
 //   npx tsx scripts/record-histories.ts 2026-12-my-change
 // It records each shipped plan simulated with mixed reports (the plan workflow and a few subjects: first and last run,
-// and one subject's every run of its continue-as-new chain), and one subject driven through every update and the
-// report signal.
+// one subject's every run of its continue-as-new chain, and agency mailboxes run by run), and one subject driven
+// through every update and the report signal.
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { createActivities } from '../src/activities';
 import { createPreviewMailer } from '../src/activities/email/transport';
 import { createPlanCatalog } from '../src/activities/plan-catalog';
 import { openStore } from '../src/activities/storage';
-import type { Subject } from '../src/activities/types';
+import type { MailboxAddress, Subject } from '../src/activities/types';
 import { loadWorkingCalendar } from '../src/plan/holidays';
 import { runSimulation } from '../src/simulation/run';
 import { createTimeSkippingEnvAt } from '../src/temporal/time-skipping';
@@ -24,6 +24,7 @@ import { cachedWorkflowBundle } from '../src/temporal/workflow-bundle';
 import { createWorker } from '../src/worker';
 import {
   TASK_QUEUE,
+  agencyMailboxWorkflowId,
   cancelUpdate,
   closeOccurrenceUpdate,
   extendDueUpdate,
@@ -47,13 +48,30 @@ const deliverable = (deadlineId: string): Subject => ({ type: 'deliverable', dea
  * summary and a continue-as-new where the plan has them (Thái Bình has no summary periods and one occurrence per task:
  * its tasks never continue-as-new).
  */
-const simulations: { planId: string; until: string; subjects: Subject[]; chain?: Subject }[] = [
+const simulations: {
+  planId: string;
+  until: string;
+  subjects: Subject[];
+  chain?: Subject;
+  /** Agency mailboxes (digests, the plans' default delivery): every run of each. */
+  mailboxes?: MailboxAddress[];
+}[] = [
   {
     planId: 'thai-binh-ttdn-2019',
     until: '2020-02-29',
     subjects: [task('1.a'), task('4.f'), deliverable('deliverable-2019-04-10')],
   },
-  { planId: 'dak-nong-ttdn-2025', until: '2025-12-31', subjects: [task('2.4.1')], chain: task('2.2') },
+  {
+    planId: 'dak-nong-ttdn-2025',
+    until: '2025-12-31',
+    subjects: [task('2.4.1')],
+    chain: task('2.2'),
+    // The focal agency owes the most (a long chain of runs); a district owes a few things a morning.
+    mailboxes: [
+      { province: 'Đắk Nông', agency: 'Sở Thông tin và Truyền thông' },
+      { province: 'Đắk Nông', agency: 'Ủy ban nhân dân huyện Cư Jút' },
+    ],
+  },
   { planId: 'ninh-binh-bien-gioi-bien-2022-2030', until: '2023-12-31', subjects: [task('2')], chain: task('1') },
 ];
 
@@ -123,6 +141,7 @@ async function recordSimulation(out: string, workflowBundle: WorkflowBundle, sim
         const runs = await saveChain(client, out, subjectWorkflowId(planId, sim.chain));
         if (runs < 3) throw new Error(`${planId}: a chain of ${runs} runs; simulate longer`);
       }
+      for (const mailbox of sim.mailboxes ?? []) await saveChain(client, out, agencyMailboxWorkflowId(mailbox));
     },
   });
 }
@@ -157,6 +176,7 @@ async function recordUpdates(out: string, workflowBundle: WorkflowBundle): Promi
       plans: createPlanCatalog(plansDir),
       calendar: await loadWorkingCalendar(join(plansDir, 'holidays')),
       clock: () => new Date(Context.current().info.currentAttemptScheduledTimestampMs),
+      temporal: () => timeSkipping.env.client,
     });
     const { env } = timeSkipping;
     const client = env.client;

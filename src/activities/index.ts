@@ -1,10 +1,11 @@
 import type { WorkingCalendar } from '../deadlines/calendar';
+import { createDigestActivities, type DigestDeps } from './digest';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { createScheduleActivities } from './schedule';
 import type { Activities } from './types';
 
 /** Everything the activities need; `src/worker.ts` builds it from configuration, tests pass real local servers. */
-export interface ActivityDeps extends NotificationDeps {
+export interface ActivityDeps extends NotificationDeps, Pick<DigestDeps, 'temporal'> {
   calendar: WorkingCalendar;
 }
 
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createScheduleActivities({ plans: deps.plans, calendar: deps.calendar }),
     ...createNotificationActivities(deps),
+    ...createDigestActivities(deps),
   };
 }

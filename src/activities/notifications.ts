@@ -107,6 +107,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         'InvalidRequest',
       );
     }
+    if (request.kind === 'digest') {
+      throw ApplicationFailure.nonRetryable('Thư tổng hợp việc được gửi bằng sendDigest', 'InvalidRequest');
+    }
     if (!request.key || request.to.length === 0) {
       throw ApplicationFailure.nonRetryable(
         `Yêu cầu gửi thư thiếu khóa hoặc người nhận (key "${request.key}")`,

@@ -11,7 +11,8 @@ export type NotificationKind =
   | 'escalation-focal' /** to the focal agency (or, later steps, to reportsTo): these leads have not reported */
   | 'receipt' /** to the submitting agency: your report was received */
   | 'input-forwarded' /** to the lead: a coordinator's input, its text and files, and who has still to send */
-  | 'summary'; /** to the reporting officers: the compiled summary of a period */
+  | 'summary' /** to the reporting officers: the compiled summary of a period */
+  | 'digest'; /** to one agency: every reminder and overdue notice of its morning, across tasks and plans */
 
 /** A request to send one email. Workflows build it from state; the activity renders and delivers it. */
 export interface NotificationRequest {
@@ -146,6 +147,32 @@ export interface ExtensionRecord {
   grantedBy: string;
 }
 
+/** Which agency mailbox: an agency of one province's directory (two provinces both have a "Sở Tài chính"). */
+export interface MailboxAddress {
+  /** The directory's province, as it names itself. */
+  province: string;
+  /** Canonical agency name in that directory. */
+  agency: string;
+}
+
+/** One reminder or overdue notice waiting for its agency's digest. */
+export interface DigestItem {
+  /** The request's own key: an item queued twice (an activity retry) is listed once. */
+  key: string;
+  /** The local morning (plan's zone, YYYY-MM-DD) it belongs to. */
+  day: string;
+  /** The subject workflow that owes it, read again before the digest goes out. */
+  workflowId: string;
+  /** What the individual email would have said (kind `reminder` or `overdue`, one agency in `to`). */
+  request: NotificationRequest;
+}
+
+/** What a digest did: sent (or found sent), nothing left to send, or refused for good. */
+export type DigestResult =
+  | { sent: SendResult; listed: string[] }
+  | { sent?: undefined; listed: []; reason: 'nothing-owed' }
+  | { sent?: undefined; listed: []; failed: string };
+
 /** The activities workflows call; `createActivities` in src/activities/index.ts implements them. */
 export interface Activities {
   /** Reads and validates the plan; throws a non-retryable `InvalidPlan` when it does not validate. */
@@ -169,6 +196,21 @@ export interface Activities {
   recordAudit(input: { planId: string; subject?: Subject; entry: AuditEntry }): Promise<void>;
   /** Keeps an extension (once per grant) for the summaries. */
   recordExtension(input: ExtensionRecord): Promise<void>;
+  /**
+   * Hands reminders and overdue notices to their agencies' mailboxes (signal-with-start, one per agency), when the
+   * plan gathers them into digests; `queued: false` when it asks for individual emails (then nothing was done).
+   */
+  queueDigestItems(requests: NotificationRequest[]): Promise<{ queued: boolean }>;
+  /**
+   * One agency's digest of `items` (key `digest/<mailbox>/<day>`, a later batch of the same day `…/<day>/<n>`),
+   * exactly once; items no longer owed (reported, closed, paused, cancelled, moved) are left out.
+   */
+  sendDigest(input: {
+    address: MailboxAddress;
+    day: string;
+    batch: number;
+    items: DigestItem[];
+  }): Promise<DigestResult>;
   /** Compiles the period's summary from stored reports, stores the documents and emails the reporting officers. */
   sendSummary(input: { planId: string; period: SummaryPeriod }): Promise<SendResult>;
 }

@@ -43,8 +43,13 @@ export function registerSimulate(program: Command): void {
           );
           console.log(formatTimeline(result.events, result.timezone));
           const count = (kind: string) => result.events.filter((e) => e.kind === kind).length;
+          const items = (kind: string) =>
+            result.events.flatMap((e) => e.items ?? []).filter((item) => item.kind === kind).length;
+          const digests = count('digest')
+            ? `${count('digest')} thư tổng hợp (${items('reminder')} nhắc hạn, ${items('overdue')} quá hạn), `
+            : '';
           console.log(
-            `Tổng: ${count('reminder')} nhắc hạn, ${count('overdue')} quá hạn, ${count('escalation')} báo cáo chậm, ` +
+            `Tổng: ${digests}${count('reminder')} nhắc hạn, ${count('overdue')} quá hạn, ${count('escalation')} báo cáo chậm, ` +
               `${count('summary')} tổng hợp, ${count('report')} báo cáo nhận, ${count('forward')} ý kiến chuyển chủ trì, ` +
               `${count('rejected')} bị từ chối`,
           );

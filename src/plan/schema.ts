@@ -79,6 +79,8 @@ export const reminderPolicySchema = z.object({
   dueDateShift: z.enum(['next-working-day', 'previous-working-day', 'none']).default('next-working-day'),
   /** Days after an occurrence's last step during which agencies' personal submission links keep working. */
   linkGraceDays: z.number().int().min(0).default(30),
+  /** Reminders and overdue notices as one digest email per agency and morning, or one email each. */
+  delivery: z.enum(['digest', 'individual']).default('digest'),
 });
 
 /** An officer who receives the compiled summaries. */

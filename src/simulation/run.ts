@@ -89,6 +89,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       plans: createPlanCatalog(plansDir),
       calendar,
       clock: activityTime,
+      // Mailboxes are signalled through the test server's client (created below, before any activity runs).
+      temporal: () => {
+        if (!timeSkipping) throw new Error('the time-skipping server is not running');
+        return timeSkipping.env.client;
+      },
     });
     const recordEmail = (request: NotificationRequest, result: BatchSendResult) => {
       if ('failed' in result || result.duplicate) return;
@@ -145,6 +150,28 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         const results = await base.sendNotifications(requests);
         results.forEach((result, i) => recordEmail(requests[i], result));
         return results;
+      },
+      async sendDigest(input) {
+        const result = await base.sendDigest(input);
+        if (result.sent && !result.sent.duplicate) {
+          const listed = input.items.filter((i) => result.listed.includes(i.key));
+          events.push({
+            at: activityTime().toISOString(),
+            kind: 'digest',
+            to: [input.address.agency],
+            addresses: result.sent.recipients,
+            messageId: result.sent.messageId,
+            items: listed.map(({ request }) => ({
+              kind: request.kind as 'reminder' | 'overdue',
+              planId: request.planId,
+              ...subjectFields(request.subject),
+              period: request.occurrenceId,
+              party: request.party,
+              due: request.due?.effective,
+            })),
+          });
+        }
+        return result;
       },
       async sendSummary(input) {
         const result = await base.sendSummary(input);

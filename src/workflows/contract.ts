@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry, AttachmentRef, Receipt, Subject } from '../activities/types';
+import type { AuditEntry, AttachmentRef, DigestItem, MailboxAddress, Receipt, Subject } from '../activities/types';
 import type { DueDate, Occurrence } from '../deadlines/occurrence';
+import { stripDiacritics } from '../text/diacritics';
 
 /** The task queue every dondoc worker polls. */
 export const TASK_QUEUE = 'dondoc';
@@ -198,3 +199,65 @@ export interface PlanView {
 
 /** Current state of a plan workflow; query each subject for details. */
 export const planStateQuery = defineQuery<PlanView>('planState');
+
+// --- Agency mailboxes (one digest a day per agency) ---
+
+/** "Sở Tài chính" → "so-tai-chinh". */
+function slug(text: string): string {
+  return stripDiacritics(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** A short FNV-1a hash of the NFC name, so two names that fold to one slug keep separate mailboxes. */
+function nameHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of text.normalize('NFC')) {
+    hash ^= ch.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * `agency-mailbox/<province>/<agency>-<hash>`. On a task queue other than dondoc's (tests sharing one server) the
+ * queue is appended (`~<queue>`): a mailbox is run by the workers of one queue, and another queue's would never send.
+ */
+export function agencyMailboxWorkflowId(address: MailboxAddress, taskQueue: string = TASK_QUEUE): string {
+  const id = `agency-mailbox/${slug(address.province)}/${slug(address.agency)}-${nameHash(address.agency)}`;
+  return taskQueue === TASK_QUEUE ? id : `${id}~${taskQueue}`;
+}
+
+/** What a mailbox carries across continue-as-new. */
+export interface MailboxCarry {
+  /** Items waiting for their digest, with the workflow time they arrived. */
+  pending: { item: DigestItem; arrivedAt: number }[];
+  /** Keys of items already handled, with their day: an item queued again (an activity retry) is not listed twice. */
+  handled: [key: string, day: string][];
+  /** Digests sent per local day (a second one the same day gets its own key). */
+  batches: Record<string, number>;
+  runs: number;
+}
+
+/** Input of an agency mailbox workflow. */
+export interface AgencyMailboxInput extends MailboxAddress {
+  /** How long the mailbox gathers after the first item of a morning before sending (ms); default 10 minutes. */
+  gatherMs?: number;
+  /** Continue-as-new after this many digests (default 50), so the history stays small. */
+  digestsPerRun?: number;
+  carry?: MailboxCarry;
+}
+
+/** Items for an agency's digest, from the activity that signals-with-start its mailbox. */
+export const addDigestItemsSignal = defineSignal<[DigestItem[]]>('addDigestItems');
+
+/** What a mailbox holds: items waiting and digests sent. */
+export interface MailboxView extends MailboxAddress {
+  pending: DigestItem[];
+  batches: Record<string, number>;
+  runs: number;
+}
+
+/** Current state of an agency mailbox. */
+export const mailboxStateQuery = defineQuery<MailboxView>('mailboxState');

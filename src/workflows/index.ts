@@ -2,3 +2,4 @@
 export { planWorkflow } from './plan-workflow';
 export { subjectWorkflow } from './subject-workflow';
 export { scenarioWorkflow } from './scenario-workflow';
+export { agencyMailboxWorkflow } from './agency-mailbox-workflow';

@@ -99,6 +99,12 @@ const notices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
   retry: { ...mailRetry, maximumInterval: '10 minutes' },
 });
 
+// Handing items to an agency's mailbox is a signal: quick, retried while Temporal or the plan file is unavailable.
+const digests = proxyActivities<Pick<Activities, 'queueDigestItems'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...mailRetry, maximumInterval: '10 minutes' },
+});
+
 /** A step more than this late (the workflow started after it, or was stopped long) is skipped, not sent late. */
 const STALE_STEP_MS = 3 * 24 * 60 * 60 * 1000;
 /** Occurrences whose lead due lies further back than this when a workflow first starts are not followed. */
@@ -116,6 +122,13 @@ export const RECEIPT_BEFORE_EMAIL_PATCH = 'receipt-before-email';
  * once. Decided once when a run starts, so a run keeps one behaviour from its first event to its last.
  */
 export const CORRECTNESS_PATCH = 'subject-correctness-2026-12';
+
+/**
+ * Patch id of agency digests (issue 11 §4): reminders and overdue notices of plans with `delivery: digest` go to each
+ * agency's mailbox workflow, which sends one email a morning. Decided once when a run starts, like the correctness
+ * patch.
+ */
+export const DIGEST_PATCH = 'agency-digest-2026-12';
 
 /** Continue-as-new when history passes this many events even if the server does not suggest it yet. */
 const HISTORY_SOFT_LIMIT = 2_000;
@@ -135,6 +148,7 @@ function isTimeout(err: unknown): boolean {
  */
 export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<SubjectCarry['closed']> {
   const v2 = patched(CORRECTNESS_PATCH);
+  const digest = patched(DIGEST_PATCH);
   const { planId, subject } = input;
   const visibility = input.visibility ?? true;
   let carry: SubjectCarry | undefined = input.carry;
@@ -305,6 +319,17 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     return { notice, requests };
   }
 
+  /** Hands a step's reminders or overdue notices to the agencies' mailboxes; false when the plan wants single emails. */
+  async function queueForDigest(requests: NotificationRequest[], occurrenceId: string): Promise<boolean> {
+    try {
+      return (await digests.queueDigestItems(requests)).queued;
+    } catch (err) {
+      // Only non-retryable failures get here (an agency without addresses): recorded, and the task goes on.
+      await audit('delivery-failed', 'hệ thống', `Không đưa được vào thư tổng hợp: ${rootCause(err)}`, occurrenceId);
+      return true;
+    }
+  }
+
   /**
    * Sends a step's emails to whoever owes at the time. An attempt window that passes without delivery (the mail server
    * down for long) starts a new attempt with the list recomputed: a notice names who is late when it goes out.
@@ -327,6 +352,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     if (now() - Date.parse(step.at) > STALE_STEP_MS) return;
     if (step.kind === 'reminder' && Date.parse(due.at) < now()) return; // a reminder for a due date already past says nothing useful
     let { notice, requests } = stepRequests(state, step, late);
+    // The step is done once its items are queued: the mailbox reads the task again before its digest goes out.
+    if (digest && step.kind !== 'escalation' && (await queueForDigest(requests, occurrence.id))) return;
     if (notice.redirected) {
       await audit(
         'escalation-redirected',

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { subjectWorkflowId } from '../../src/workflows/contract';
 import type { Subject } from '../../src/activities/types';
 import { describeEachStore } from '../support/stores';
+import { noticeEvents } from '../../src/simulation/timeline';
 import { planFile, simulate } from './support';
 
 const planId = 'ninh-binh-bien-gioi-bien-2022-2030';
@@ -40,7 +41,8 @@ describeEachStore('the Ninh Bình 2022–2030 plan', (store) => {
       expect(run.lastRunEvents).toBeLessThan(400);
     }
     for (const year of years) {
-      expect(result.events.some((e) => e.kind === 'reminder' && e.period === year)).toBe(true);
+      // Inside the agencies' morning digests (the plan's default delivery).
+      expect(noticeEvents(result.events).some((e) => e.kind === 'reminder' && e.period === year)).toBe(true);
     }
   });
 });

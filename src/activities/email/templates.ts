@@ -20,7 +20,7 @@ export type Topic =
 
 /** Everything a notification template needs, resolved from the request and the plan. */
 export interface NotificationContext {
-  kind: Exclude<NotificationKind, 'summary'>;
+  kind: Exclude<NotificationKind, 'summary' | 'digest'>;
   plan: PlanFacts;
   topic?: Topic;
   periodLabel?: string;
@@ -58,6 +58,7 @@ export const subjectTags: Record<NotificationKind, string> = {
   receipt: 'Đã nhận báo cáo',
   'input-forwarded': 'Ý kiến phối hợp',
   summary: 'Tổng hợp',
+  digest: 'Việc cần báo cáo',
 };
 
 /** How the plan is named in subjects: its number ("678/KH-UBND"), else its title. */
