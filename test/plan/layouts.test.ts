@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { importPlanText, type ReviewItem } from '../../src/plan/importer';
 import { planSchema, directorySchema, type PlanInput } from '../../src/plan/schema';
 import { validatePlan } from '../../src/plan/validate';
+import { withoutLines } from './support/fixtures';
+import { rewrap } from './support/rewrap';
 
 /** Plans written for these tests in layouts the three shipped sources do not use. */
 const FIXTURES = join(__dirname, 'fixtures-layouts');
@@ -65,6 +68,8 @@ describe('a task whose lettered items are facets of it (nội dung, hình thức
     });
     expect(task(plan, '1').content).toContain('Hình thức: tin, bài, phóng sự');
     expect(task(plan, '1').content).toContain('Về ngôn ngữ: tiếng Việt');
+    expect(task(plan, '1').content).toMatch(/^Nội dung: chủ trương của Đảng/);
+    expect(task(plan, '1').content).not.toContain('Tổ chức thực hiện:');
   });
 
   it('reads a "Tổ chức thực hiện" facet written as a sentence, and says so', () => {
@@ -103,6 +108,31 @@ describe('a task whose lettered items are facets of it (nội dung, hình thức
     expect(merged[0].read).toBe('mục 1 có các mục a)–d) về hình thức, ngôn ngữ, tổ chức thực hiện');
     expect(merged[1].read).toBe('mục 2 có các mục a)–c) về đối tượng, hình thức, tổ chức thực hiện');
     expect(merged[0].check).toContain('tách thành các nhiệm vụ');
+  });
+
+  it('flags lettered items split into tasks when some name neither their own lead nor their own time', () => {
+    const split = [
+      'KẾ HOẠCH',
+      'Hưởng ứng Ngày Pháp luật Việt Nam tỉnh Hà Tĩnh năm 2026',
+      'II. NỘI DUNG',
+      '1. Tuyên truyền trực quan',
+      'a) Treo băng rôn, khẩu hiệu tại trụ sở các cơ quan, đơn vị.',
+      'b) Đăng tải tin, bài trên Cổng Thông tin điện tử tỉnh.',
+      '- Đơn vị chủ trì: Sở Tư pháp.',
+      '- Thời gian: Tháng 11 năm 2026.',
+    ].join('\n');
+    const { plan: p, review: r } = importPlanText(split, { fileName: 'phap-luat.txt' });
+    expect(p.tasks.map((t) => [t.id, t.lead])).toEqual([
+      ['1.a', []],
+      ['1.b', ['Sở Tư pháp']],
+    ]);
+    const flagged = itemsOf(r, 'task-split');
+    expect(flagged.map((i) => [i.field, i.line, i.read])).toEqual([
+      ['tasks[0]', 4, 'mục 1 có các mục a)–b); a) không ghi cơ quan chủ trì hay thời gian riêng'],
+    ]);
+    expect(flagged[0].assumed).toBe('mỗi mục chữ là một nhiệm vụ riêng (1.a, 1.b)');
+    expect(flagged[0].check).toContain('gộp lại thành nhiệm vụ 1');
+    expectVietnamese(r);
   });
 
   it('reads the header, the focal agency and the yearly report date, and is a valid plan', () => {
@@ -449,4 +479,59 @@ describe('the review list as machine data', () => {
         expect(Object.keys(item)).toEqual(['kind', 'line', 'field', 'read', 'assumed', 'check', 'message']);
     }
   });
+});
+
+describe('the new layouts, re-wrapped or decomposed', () => {
+  const names = [
+    'facets-ha-tinh-bien-dao-2026',
+    'prose-quang-tri-le-hoi-2024',
+    'duties-kon-tum-pbgdpl-2024-2028',
+    'objectives-ha-tinh-cds-2026',
+    'header-draft-ngay-sach-2026',
+  ];
+  it.each(names)(
+    '%s imports to the same plan and review fields at 40 columns, one paragraph per line and NFD',
+    (name) => {
+      const original = importFixture(name);
+      for (const changed of [rewrap(text(name), 40), rewrap(text(name), Infinity), text(name).normalize('NFD')]) {
+        const again = importPlanText(changed, { fileName: `${name}.txt` });
+        expect(withoutLines(again.plan)).toEqual(withoutLines(original.plan));
+        expect(again.review.map((r) => r.field)).toEqual(original.review.map((r) => r.field));
+      }
+    },
+  );
+});
+
+describe('dondoc plan import on a new layout', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const file = 'test/plan/fixtures-layouts/duties-kon-tum-pbgdpl-2024-2028.txt';
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin', 'dondoc.js'), 'plan', 'import', file, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+
+  it('prints the review list in Vietnamese, one item per line as file:line field, in source order', () => {
+    const { status, stderr } = run();
+    expect(status).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    const numbers = lines.map((l) => Number(/^[^:]+:(\d+) /.exec(l)?.[1]));
+    expect(numbers.every((n) => n > 0)).toBe(true);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(stderr).toContain(
+      `${file}:${lineOf('duties-kon-tum-pbgdpl-2024-2028', 'Sau 05 năm tổng kết')} deadlines[1]: Đọc được: việc định kỳ không có ngày:`,
+    );
+    expect(stderr).toMatch(/— Đã giả định: .* — Cần kiểm tra: xác nhận hoặc sửa ngày/);
+  }, 60_000);
+
+  it('keeps the machine form with --json: the plan and the items with their kinds and parts', () => {
+    const { status, stdout } = run('--json');
+    expect(status).toBe(0);
+    const { plan, review } = JSON.parse(stdout) as { plan: PlanInput; review: ReviewItem[] };
+    expect(plan.deadlines?.map((d) => d.id)).toEqual(['report-annual', 'report-five-year']);
+    expect(review.map((r) => r.kind)).toEqual(expect.arrayContaining(['responsibility-matched', 'deadline-proposed']));
+    for (const item of review)
+      expect(Object.keys(item)).toEqual(['kind', 'line', 'field', 'read', 'assumed', 'check', 'message']);
+  }, 60_000);
 });

@@ -120,10 +120,15 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     for (const segmentSpan of [rest, ...fieldItems]) {
       if (!segmentSpan.text) continue;
       const { fields, free } = parseFields(segmentSpan);
-      for (const piece of free) content.push(formatContent(piece));
+      // A facet heading whose items are all fields ("Tổ chức thực hiện:") says nothing of its own.
+      for (const piece of free)
+        if (!/^(?:Về\s+)?[\p{L} ,]{2,40}:$/u.test(piece.text)) content.push(formatContent(piece));
       for (const field of fields) {
         if (field.role === 'content') {
-          content.push(formatContent(field.value));
+          // A facet that opens a lettered item keeps its name ("Nội dung: …") beside the other facets.
+          const facet =
+            segmentSpan !== rest && field.line === segmentSpan.lines[0] && segmentSpan.text.startsWith(field.label);
+          content.push(`${facet ? `${field.label}: ` : ''}${formatContent(field.value)}`);
           continue;
         }
         labelled = true;
