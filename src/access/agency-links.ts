@@ -2,7 +2,7 @@ import type { PlanCatalog, Subject } from '../activities/types';
 import type { WorkingCalendar } from '../deadlines/calendar';
 import type { DueDate, Occurrence } from '../deadlines/occurrence';
 import { buildOccurrences } from '../deadlines/schedule';
-import type { LinkSigner, SubmissionTarget } from './links';
+import { LinkError, type LinkSigner, type SubmissionTarget } from './links';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +41,18 @@ export function linkExpiry(
     .filter((t) => Number.isFinite(t));
   if (instants.length === 0) return undefined;
   return new Date(Math.max(...instants) + graceDays * DAY_MS);
+}
+
+/** Characters of an HS256 signature in base64url (32 bytes). */
+const SIGNATURE_CHARS = 43;
+
+/**
+ * Refuses as cut short (`malformed`) a token whose signature is shorter than a whole one: a link broken by an email
+ * client's line wrapping is told apart from a forged one.
+ */
+export function assertWholeToken(token: string): void {
+  const signature = token.split('.')[2];
+  if (signature !== undefined && signature.length < SIGNATURE_CHARS) throw new LinkError('malformed');
 }
 
 /** What an email's link is for: one agency's report for one occurrence, and the due date the email names. */

@@ -127,7 +127,7 @@ function owedNow(
   if (closed) {
     throw new SubmissionRefused(
       410,
-      `Kỳ báo cáo đã đóng (${closed.label}): không nhận thêm báo cáo qua đường dẫn này. Nếu cần gửi bổ sung, hãy liên hệ cơ quan đầu mối.`,
+      `Kỳ báo cáo đã đóng: “${closed.label}” không nhận thêm báo cáo qua đường dẫn này. Nếu cần gửi bổ sung, hãy liên hệ cơ quan đầu mối.`,
       'Kỳ báo cáo đã đóng',
     );
   }

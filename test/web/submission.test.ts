@@ -103,6 +103,7 @@ describe('an agency’s personal submission page', () => {
   it.each([
     ['tampered', async () => `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`, 403, 'chữ ký'],
     ['truncated', async () => token.slice(0, 60), 400, 'bị cắt'],
+    ['cut-short', async () => token.slice(0, -10), 400, 'bị cắt'],
     ['expired', async () => rig.signer.submissionToken(target, new Date(Date.now() - 1000)), 410, 'hết hạn'],
     ['calendar', async () => rig.signer.calendarToken(target.agency), 400, 'không dùng cho trang này'],
     [

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { assertWholeToken } from '../../access/agency-links';
 import { LinkError } from '../../access/links';
 import { agencyCalendarIcs } from '../../services/agency-calendar';
 import { publicRoute } from '../app';
@@ -17,6 +18,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     if (!match) throw new HttpError(400, 'Đường dẫn lịch không đầy đủ hoặc đã bị cắt.', 'Đường dẫn không dùng được');
     let agency: string;
     try {
+      assertWholeToken(match[1]);
       ({ agency } = await deps.signer.verifyCalendar(match[1]));
     } catch (err) {
       if (err instanceof LinkError || (err as Error).name === 'LinkError') {

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
+import { assertWholeToken } from '../../access/agency-links';
 import { LinkError, type SubmissionTarget } from '../../access/links';
 import { weekdayName } from '../../activities/email/dates';
 import { periodLabelFromId } from '../../activities/email/period-label';
@@ -16,7 +17,7 @@ import {
   type UploadedFile,
 } from '../../services/submissions';
 import { publicRoute } from '../app';
-import { HttpError } from '../plugins/errors';
+import { HttpError, wantsJson } from '../plugins/errors';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -158,6 +159,33 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'no-store');
   });
 
+  /** A refused form whose link is fine (a file the store would not keep): the page says why and leads back to it. */
+  function refusedForm(request: FastifyRequest, reply: FastifyReply, status: number, message: string, title?: string) {
+    if (wantsJson(request)) throw new HttpError(status, message, title);
+    const back = /^\/bao-cao\/[^/?#]+/.exec(request.url)?.[0];
+    return reply.page(
+      'submission-refused',
+      { title: title ?? (status === 413 ? 'Tệp quá lớn' : 'Báo cáo chưa được nhận'), message, status, back },
+      status,
+    );
+  }
+
+  // An upload over the limit stops while the form is read, before any handler: said here with the limit, and a way
+  // back. Everything else goes on to the app's own error handler.
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    if (request.method === 'POST' && (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_FILES_LIMIT')) {
+      return refusedForm(
+        request,
+        reply,
+        413,
+        err.code === 'FST_FILES_LIMIT'
+          ? 'Biểu mẫu có quá nhiều tệp đính kèm (tối đa 10 tệp). Tệp đính kèm hoặc biểu mẫu vượt quá giới hạn cho phép.'
+          : `Mỗi tệp đính kèm tối đa ${formatMiB(defaultAttachmentLimits.maxBytes)}: tệp đính kèm vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn hoặc chia thành nhiều tệp.`,
+      );
+    }
+    throw err;
+  });
+
   function parsePath(request: FastifyRequest): { token: string; receipt?: string } {
     const rest = (request.params as Record<string, string>)['*'] ?? '';
     const match = /^([^/]+)(?:\/bien-nhan\/([\w-]+))?\/?$/.exec(rest);
@@ -167,6 +195,7 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
 
   async function verified(token: string): Promise<SubmissionTarget> {
     try {
+      assertWholeToken(token);
       return await deps.signer.verifySubmission(token);
     } catch (err) {
       refused(err);
@@ -239,6 +268,9 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
           refused(again);
         }
         return showForm(reply, token, page, { error: (err as Error).message, text, status: 422 });
+      }
+      if (err instanceof SubmissionRefused && [413, 415, 422].includes(err.status)) {
+        return refusedForm(request, reply, err.status, err.message, err.title);
       }
       refused(err);
     }

@@ -53,6 +53,8 @@ reportingOfficers:
     email: lanhdao@sotttt.thunghiem.example
 policy:
   remindDaysBefore: [${days}]
+  # One email per reminder (not the morning digest), so the test reads the reminder itself.
+  delivery: individual
 tasks:
 ${task('1', 'Tuyên truyền thông tin đối ngoại', 'Sở Tài chính', ['Sở Nội vụ'], isoDay(12))}${task('2', 'Bồi dưỡng cán bộ làm công tác đối ngoại', 'Sở Y tế', [], isoDay(14))}`;
   const file = join(dir, `${planId}.yaml`);
