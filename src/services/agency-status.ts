@@ -3,6 +3,7 @@ import { agencyKey } from '../workflows/subject-state';
 import {
   DUE_SOON_DAYS,
   mapLimit,
+  periodLabel,
   planSnapshot,
   type OfficerStatus,
   type PlanSnapshot,
@@ -215,7 +216,7 @@ export async function agencyStatus(
   const periodIds = [...new Set(mine.map((o) => o.periodId))];
   const periods = periodIds.map((periodId) => {
     const list = mine.filter((o) => o.periodId === periodId);
-    return { periodId, label: list[0].label, ...rateOf(agency, list) };
+    return { periodId, label: periodLabel(list.map((o) => o.label)), ...rateOf(agency, list) };
   });
   const ranking = rankAgencies(outcomes);
   const rank = ranking.findIndex((r) => agencyKey(r.agency) === key);

@@ -418,6 +418,16 @@ export async function planSnapshot(deps: ReadDeps, loaded: LoadedPlan, only?: Su
   };
 }
 
+/**
+ * One name for a period shared by several subjects: its label when they agree ("Báo cáo 6 tháng năm 2025"), else
+ * what they have in common before their own dates ("Hoàn thành nhiệm vụ" for completions due on different days).
+ */
+export function periodLabel(labels: readonly string[]): string {
+  const distinct = [...new Set(labels)];
+  if (distinct.length <= 1) return distinct[0] ?? '';
+  return distinct[0].split(' (')[0];
+}
+
 /** The plan with this id among the loaded ones, or undefined. */
 export async function findLoadedPlan(deps: ReadDeps, planId: string): Promise<LoadedPlan | undefined> {
   return (await deps.plans()).find((p) => p.plan.id === planId);

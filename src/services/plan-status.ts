@@ -5,6 +5,7 @@ import {
   findLoadedPlan,
   focusRows,
   OFFICER_STATUSES,
+  periodLabel,
   planSnapshot,
   type OccurrenceRow,
   type OfficerStatus,
@@ -124,10 +125,17 @@ export function planStatusOf(snapshot: PlanSnapshot, filter: PlanStatusFilter = 
   const all = subjects.flatMap((s) => rowsOf(s, filter.period));
   const rows = filter.status ? all.filter((r) => r.status === filter.status) : all;
 
-  const periods = new Map<string, { id: string; label: string; at: string }>();
+  const periods = new Map<string, { id: string; labels: string[]; at: string }>();
   for (const s of snapshot.subjects)
-    for (const o of s.occurrences)
-      if (!periods.has(o.id)) periods.set(o.id, { id: o.id, label: o.label, at: o.due?.effective ?? '9999' });
+    for (const o of s.occurrences) {
+      const at = o.due?.effective ?? '9999';
+      const known = periods.get(o.id);
+      if (!known) periods.set(o.id, { id: o.id, labels: [o.label], at });
+      else {
+        known.labels.push(o.label);
+        if (at < known.at) known.at = at;
+      }
+    }
   const agencies = [...new Set(snapshot.subjects.flatMap((s) => [...s.lead, ...s.coordinators]))].sort((a, b) =>
     a.localeCompare(b, 'vi'),
   );
@@ -151,7 +159,9 @@ export function planStatusOf(snapshot: PlanSnapshot, filter: PlanStatusFilter = 
     agencyMatch,
     rows: [...rows].sort((a, b) => order(a.status) - order(b.status)),
     counts: countByStatus(all),
-    periods: [...periods.values()].sort((a, b) => a.at.localeCompare(b.at)).map(({ id, label }) => ({ id, label })),
+    periods: [...periods.values()]
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(({ id, labels }) => ({ id, label: periodLabel(labels) })),
     agencies,
     timeline,
     now: snapshot.now.toISOString(),

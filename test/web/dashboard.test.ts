@@ -109,7 +109,7 @@ describe('the dashboard pages', () => {
 
   it('draws the plan’s timeline as an SVG made by vega, inlined with a table beside it', async () => {
     const r = await officerSession.request('GET', plan());
-    const svg = /<figure class="chart"[^>]*>(<svg[\s\S]*?<\/svg>)<\/figure>/.exec(r.body)?.[1];
+    const svg = /<figure class="chart"[^>]*><div class="wide">(<svg[\s\S]*?<\/svg>)<\/div>/.exec(r.body)?.[1];
     expect(svg).toBeDefined();
     // vega's SVG renderer marks its scenegraph groups; a hand-built SVG would not.
     expect(svg).toContain('class="marks"');
@@ -150,7 +150,9 @@ describe('the dashboard pages', () => {
     const list = await officerSession.request('GET', '/co-quan');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Xếp hạng theo tỷ lệ báo cáo đúng hạn');
-    expect(list.body).toMatch(/<figure class="chart ranking"[^>]*><svg[^>]*class="marks"/);
+    expect(list.body).toMatch(/<figure class="chart ranking"[^>]*><div class="wide"><svg[^>]*class="marks"/);
+    // A second drawing for phones, shown by CSS alone.
+    expect(list.body).toMatch(/<div class="narrow"><svg[^>]*class="marks"/);
     const one = await officerSession.request('GET', `/co-quan/${encodeURIComponent('Sở Tài chính')}`);
     expect(one.statusCode).toBe(200);
     expect(one.body).toContain('Việc phải nộp (quá hạn trước)');

@@ -12,11 +12,17 @@ export function percentVi(rate: number | undefined): string {
  * The ranking of agencies by on-time rate (pure): one bar per agency, best first, its percentage and counts at the
  * end of the bar; `highlight` (an agency's own page) is drawn darker.
  */
-export function rankingSpec(ranking: readonly AgencyRate[], highlight?: string): TopLevelSpec {
+export function rankingSpec(
+  ranking: readonly AgencyRate[],
+  highlight?: string,
+  options: { width?: number } = {},
+): TopLevelSpec {
+  const width = options.width ?? 360;
+  const narrow = width < 250;
   const values = ranking.map((r, i) => ({
     agency: `${i + 1}. ${r.agency}`,
     rate: Math.round((r.rate ?? 0) * 1000) / 10,
-    text: `${percentVi(r.rate)} (${r.onTime}/${r.owed})`,
+    text: percentVi(r.rate) + (narrow ? '' : ` (${r.onTime}/${r.owed})`),
     mine: r.agency === highlight,
   }));
   const y = {
@@ -24,11 +30,11 @@ export function rankingSpec(ranking: readonly AgencyRate[], highlight?: string):
     type: 'nominal' as const,
     sort: values.map((v) => v.agency),
     title: null,
-    axis: { labelLimit: 300, labelFontSize: 11 },
+    axis: { labelLimit: narrow ? 130 : 300, labelFontSize: 11 },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 360,
+    width,
     height: { step: 20 },
     data: { values },
     layer: [

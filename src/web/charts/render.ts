@@ -53,3 +53,13 @@ export const chartCache = {
   size: () => cache.size,
   clear: () => cache.clear(),
 };
+
+/** A chart for wide screens and one drawn for a phone's width (pages show one or the other by CSS, no script). */
+export async function renderResponsive(
+  make: (width: number) => TopLevelSpec,
+  widths: { wide: number; narrow: number },
+  title: string,
+): Promise<{ wide: string; narrow: string }> {
+  const [wide, narrow] = await Promise.all([renderChart(make(widths.wide), title), renderChart(make(widths.narrow), title)]);
+  return { wide, narrow };
+}

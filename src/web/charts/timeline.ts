@@ -15,7 +15,14 @@ const KIND_VI = { nominal: 'Hạn theo kế hoạch', effective: 'Hạn thực t
  * The plan's timeline (pure): one row per task, a mark per due date — as the plan set it (hollow), as it falls on a
  * working day (filled), as extended (triangle, joined to the date it moved from) — coloured by status, today marked.
  */
-export function timelineSpec(items: readonly TimelineItem[], today: string, rows: readonly string[]): TopLevelSpec {
+export function timelineSpec(
+  items: readonly TimelineItem[],
+  today: string,
+  rows: readonly string[],
+  options: { width?: number } = {},
+): TopLevelSpec {
+  const width = options.width ?? 760;
+  const narrow = width < 500;
   const points: Record<string, string>[] = [];
   const moves: Record<string, string>[] = [];
   for (const { row, occurrence: o } of items) {
@@ -42,9 +49,15 @@ export function timelineSpec(items: readonly TimelineItem[], today: string, rows
   const x = {
     field: 'date',
     type: 'temporal' as const,
-    scale: { type: 'utc' as const },
+    scale: { type: 'utc' as const, padding: 14 },
     title: null,
-    axis: { format: '%d/%m/%Y', labelAngle: 0, labelOverlap: true, grid: true, tickCount: 6 },
+    axis: {
+      format: narrow ? '%d/%m' : '%d/%m/%Y',
+      labelAngle: 0,
+      labelOverlap: true,
+      grid: true,
+      tickCount: narrow ? 4 : 6,
+    },
   };
   const color = {
     field: 'status',
@@ -54,11 +67,11 @@ export function timelineSpec(items: readonly TimelineItem[], today: string, rows
       domain: OFFICER_STATUSES.map((s) => OFFICER_STATUS_VI[s]),
       range: OFFICER_STATUSES.map((s) => STATUS_COLORS[s]),
     },
-    legend: { orient: 'bottom' as const, columns: 2, labelLimit: 220 },
+    legend: { orient: 'bottom' as const, columns: narrow ? 1 : 2, labelLimit: 220 },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 640,
+    width,
     height: { step: 22 },
     layer: [
       {
@@ -81,13 +94,8 @@ export function timelineSpec(items: readonly TimelineItem[], today: string, rows
               domain: [KIND_VI.nominal, KIND_VI.effective, KIND_VI.extended],
               range: ['circle', 'circle', 'triangle-right'],
             },
-            legend: {
-              orient: 'bottom',
-              direction: 'vertical',
-              labelLimit: 220,
-              symbolStrokeColor: '#1d2733',
-              symbolFillColor: '#ffffff',
-            },
+            // The page says what each shape means: a legend cannot show hollow and filled circles apart.
+            legend: null,
           },
           fill: {
             condition: { test: `datum.kind !== '${KIND_VI.nominal}'`, field: 'status', type: 'nominal', scale: color.scale },

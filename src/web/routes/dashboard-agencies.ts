@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { agencyRanking, agencyStatus } from '../../services/agency-status';
 import { rankingSpec } from '../charts/ranking';
-import { renderChart } from '../charts/render';
+import { renderResponsive } from '../charts/render';
 import { requireAccount } from '../auth';
 import { HttpError } from '../plugins/errors';
 import { dashboardPage, field, readDeps } from './dashboard-common';
@@ -15,8 +15,12 @@ export async function dashboardAgencyRoutes(app: FastifyInstance): Promise<void>
     const planId = field(request.query, 'ke-hoach') || undefined;
     const data = await agencyRanking(readDeps(app), { planId });
     const chart = data.ranking.length
-      ? await renderChart(rankingSpec(data.ranking.slice(0, CHART_TOP)), 'Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn')
-      : '';
+      ? await renderResponsive(
+          (width) => rankingSpec(data.ranking.slice(0, CHART_TOP), undefined, { width }),
+          { wide: 360, narrow: 140 },
+          'Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn',
+        )
+      : undefined;
     return dashboardPage(request, reply, 'agencies', 'agencies', {
       title: 'Cơ quan',
       data,
@@ -33,11 +37,12 @@ export async function dashboardAgencyRoutes(app: FastifyInstance): Promise<void>
       const data = await agencyStatus(readDeps(app), request.params.agency);
       if (!data) throw new HttpError(404, `Không có cơ quan "${request.params.agency}" trong các kế hoạch.`);
       const chart = data.ranking.length
-        ? await renderChart(
-            rankingSpec(data.ranking.slice(0, CHART_TOP), data.agency),
+        ? await renderResponsive(
+            (width) => rankingSpec(data.ranking.slice(0, CHART_TOP), data.agency, { width }),
+            { wide: 360, narrow: 140 },
             `Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn; ${data.agency} tô đậm`,
           )
-        : '';
+        : undefined;
       return dashboardPage(request, reply, 'agency', 'agencies', { title: data.agency, data, chart, chartTop: CHART_TOP });
     },
   );

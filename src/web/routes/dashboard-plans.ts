@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { OFFICER_STATUSES } from '../../services/plan-snapshot';
 import { planStatus } from '../../services/plan-status';
-import { renderChart } from '../charts/render';
+import { renderResponsive } from '../charts/render';
 import { timelineSpec } from '../charts/timeline';
 import { requireAccount } from '../auth';
 import { dashboardPage, field, notFound, readDeps, statusFromSlug } from './dashboard-common';
@@ -23,12 +23,10 @@ export async function dashboardPlanRoutes(app: FastifyInstance): Promise<void> {
       const zone = status.snapshot.loaded.plan.timezone;
       const today = DateTime.fromJSDate(status.snapshot.now).setZone(zone).toISODate() ?? '';
       const rows = status.snapshot.subjects.map((s) => s.shortTitle);
-      const chart = await renderChart(
-        timelineSpec(
-          status.timeline.map((t) => ({ row: t.shortTitle, occurrence: t.occurrence })),
-          today,
-          rows,
-        ),
+      const items = status.timeline.map((t) => ({ row: t.shortTitle, occurrence: t.occurrence }));
+      const chart = await renderResponsive(
+        (width) => timelineSpec(items, today, rows, { width }),
+        { wide: 760, narrow: 270 },
         `Dòng thời gian các hạn của kế hoạch ${status.plan.title}`,
       );
       return dashboardPage(request, reply, 'plan', 'plans', {

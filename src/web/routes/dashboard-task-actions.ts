@@ -18,6 +18,13 @@ export const ACTIONS: Record<string, AdminActionName> = {
   huy: 'cancel',
 };
 
+/** A date as officers write it (dd/mm/yyyy, also d/m/yyyy) or as a date field sends it (YYYY-MM-DD), as YYYY-MM-DD. */
+export function isoFromForm(text: string): string {
+  const vi = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  if (!vi) return text;
+  return `${vi[3]}-${vi[2].padStart(2, '0')}-${vi[1].padStart(2, '0')}`;
+}
+
 /** Why an action was refused, for the form: the workflow's own reason, or what to fix in the input. */
 function refusal(err: unknown): { status: number; message: string } | undefined {
   const e = err as Error & { reason?: string };
@@ -72,7 +79,7 @@ export async function adminActionRoutes(app: FastifyInstance): Promise<void> {
       let action: AdminRequest;
       switch (name) {
         case 'extend':
-          action = { action: 'extend', ...target, period: values.period || undefined, to: values.to };
+          action = { action: 'extend', ...target, period: values.period || undefined, to: isoFromForm(values.to) };
           break;
         case 'close':
           action = { action: 'close', ...target, period: values.period || undefined };
