@@ -1,6 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readPlanDocument, type PlanDocument } from '../plan/documents';
+import { describeOrigin, documentReview, fileLines, locate } from '../plan/documents/review';
 import { formatReviewItem, importPlanText } from '../plan/importer';
 import { loadDirectoryFile, loadPlanFile } from '../plan/load';
 import { formatProblem, type PlanError } from '../plan/problems';
@@ -11,37 +13,23 @@ import { planToYaml } from '../plan/write';
 const EXIT_INVALID = 1;
 const EXIT_BAD_INPUT = 2;
 
-async function readSource(file: string): Promise<string> {
-  let buffer: Buffer;
+/** The plan document (.txt, .docx, .pdf, scanned .pdf) read into text; a file that is none exits with code 2. */
+async function readSource(file: string): Promise<PlanDocument> {
   try {
-    buffer = await readFile(file);
+    return await readPlanDocument(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw Object.assign(
-      new Error(
-        `${file}: ${code === 'ENOENT' ? 'không tìm thấy tệp (file not found)' : `không đọc được tệp (${code})`}`,
-      ),
-      {
-        exit: EXIT_BAD_INPUT,
-      },
-    );
+    if ((err as Error).name !== 'DocumentError') throw err;
+    throw Object.assign(new Error(`${file}: ${(err as Error).message}`), { exit: EXIT_BAD_INPUT });
   }
-  const text = buffer.toString('utf8');
-  if (buffer.includes(0) || (text.match(/\ufffd/g)?.length ?? 0) > 16)
-    throw Object.assign(
-      new Error(`${file}: tệp nhị phân hoặc không phải UTF-8, cần văn bản kế hoạch (binary file, expected plan text)`),
-      {
-        exit: EXIT_BAD_INPUT,
-      },
-    );
-  return text;
 }
 
 async function importCommand(
   file: string,
-  options: { output?: string; json?: boolean; directory?: string },
+  options: { output?: string; json?: boolean; directory?: string; text?: string },
 ): Promise<number> {
-  const text = await readSource(file);
+  const doc = await readSource(file);
+  const text = doc.text;
+  if (options.text) await writeFile(options.text, text, 'utf8');
   let directory: Directory | undefined;
   if (options.directory) directory = (await loadDirectoryFile(options.directory)).directory;
   let result: ReturnType<typeof importPlanText>;
@@ -54,6 +42,9 @@ async function importCommand(
     return EXIT_BAD_INPUT;
   }
   const { review } = result;
+  // The document's own items (OCR confidence, every name OCR read, conversions), lines back to the file's.
+  review.push(...documentReview(doc, result.plan));
+  fileLines(doc, result.plan, review);
   const out = options.output;
   const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file))
     .split('\\')
@@ -61,9 +52,15 @@ async function importCommand(
   const { tasks, deadlines, duties, ...head } = result.plan;
   const plan = { ...head, source, tasks, deadlines, duties };
   // In source order, so the officer reads the list beside the text; --json keeps the importer's order.
-  for (const item of [...review].sort((a, b) => a.line - b.line)) console.error(formatReviewItem(item, file));
+  for (const item of [...review].sort((a, b) => a.line - b.line)) {
+    const where = describeOrigin(doc, item.line);
+    console.error(where ? `${file} (${where}) ${item.field}: ${item.message}` : formatReviewItem(item, file));
+  }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ plan, review }, null, 2)}\n`);
+    const { kind, pages, ocr, warnings } = doc;
+    const located = review.map((item) => (doc.kind === 'text' ? item : { ...item, origin: locate(doc, item.line) }));
+    const document = { kind, ...(pages ? { pages } : {}), ...(ocr ? { ocr } : {}), warnings };
+    process.stdout.write(`${JSON.stringify({ plan, review: located, document }, null, 2)}\n`);
   } else {
     const comment = [
       `Bản nháp do "dondoc plan import" tạo từ ${plan.source}.`,
@@ -128,11 +125,12 @@ export function registerPlan(program: Command): void {
   const plan = program.command('plan').description('Kế hoạch: nhập từ văn bản, kiểm tra, xem');
   plan
     .command('import <file>')
-    .description('Đọc văn bản kế hoạch, tạo bản nháp YAML và danh sách cần rà soát (stderr)')
+    .description('Đọc kế hoạch (.txt, .docx, .pdf, PDF quét), tạo bản nháp YAML và danh sách cần rà soát (stderr)')
     .option('-o, --output <file>', 'ghi bản nháp vào tệp (plans/<id>.yaml)')
     .option('--json', 'in bản nháp và danh sách rà soát dạng JSON ra stdout')
     .option('-d, --directory <file>', 'danh bạ cơ quan của tỉnh để chuẩn hóa tên')
-    .action((file: string, options: { output?: string; json?: boolean; directory?: string }) =>
+    .option('--text <file>', 'ghi văn bản đọc được từ tài liệu (.docx, .pdf, bản quét) vào tệp')
+    .action((file: string, options: { output?: string; json?: boolean; directory?: string; text?: string }) =>
       run(() => importCommand(file, options)),
     );
   plan

@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
 import { readPlanDocument, type PlanDocument } from '../../src/plan/documents';
 import { normalizeText } from '../../src/plan/documents/normalize-text';
-import { importPlanText } from '../../src/plan/importer';
+import { documentReview } from '../../src/plan/documents/review';
+import { importPlanText, type ReviewItem } from '../../src/plan/importer';
 import type { PlanInput } from '../../src/plan/schema';
 import { hasTool, numberedDocx, planDocx, printToPdf, scanPdf, scratch } from './support/documents-make';
 import { directory, SHIPPED, source } from './support/fixtures';
@@ -113,6 +114,15 @@ describe('a scanned PDF', () => {
     expect((ocr.deadlines ?? []).map((d) => [d.id, d.rule])).toEqual(
       (layer.deadlines ?? []).map((d) => [d.id, d.rule]),
     );
+    // Every name OCR read is on the review list, with the pages and their confidence.
+    const review = documentReview(doc, ocr);
+    expect(review.find((r) => r.kind === 'ocr-confidence' && r.field === 'source')?.read).toMatch(
+      /OCR.*trang 1, 2; độ tin cậy trung bình \d+,\d%/,
+    );
+    ocr.tasks.forEach((task, i) => {
+      if (task.lead.length)
+        expect(review.map((r) => `${r.kind} ${r.field}`)).toContain(`ocr-confidence tasks[${i}].lead`);
+    });
     // The tasks of those pages are the first tasks of the whole plan.
     const whole = importPlanText(source(id), { fileName: `${id}.txt`, directory: dir }).plan;
     expect(whole.tasks.slice(0, layer.tasks.length).map((t) => t.id)).toEqual(layer.tasks.map((t) => t.id));
@@ -303,4 +313,50 @@ describe('the bytes of a file on disk', () => {
     ]);
     expect(fromPath).toEqual(fromBuffer);
   });
+});
+
+const ROOT = join(__dirname, '..', '..');
+const dondoc = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'dondoc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('dondoc plan import of a document', () => {
+  const work = scratch();
+  afterAll(async () => (await work).cleanup());
+  const id = 'thai-binh-ttdn-2019';
+
+  it('imports a .docx to the tasks of the text, its review list located by paragraph', async () => {
+    const { dir } = await work;
+    const file = join(dir, `${id}.docx`);
+    await writeFile(file, await planDocx(source(id)));
+    const json = dondoc('plan', 'import', file, '--json');
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as { plan: PlanInput; document: { kind: string }; review: ReviewItem[] };
+    expect(out.document.kind).toBe('docx');
+    expect(out.plan.tasks.map((t) => t.id)).toEqual(importPlanText(source(id)).plan.tasks.map((t) => t.id));
+    const yaml = dondoc('plan', 'import', file, '--text', join(dir, 'text.txt'));
+    expect(yaml.status).toBe(0);
+    expect(yaml.stderr).toMatch(new RegExp(`^${file.replace(/[.\\/]/g, '\\$&')} \\(đoạn \\d+\\) \\S+: `, 'm'));
+    expect(await readFile(join(dir, 'text.txt'), 'utf8')).toContain('KẾ HOẠCH');
+  });
+
+  it('says in the review list that a scanned page was read by OCR, and flags every name', async () => {
+    if (!needs('soffice', 'poppler', 'tesseract')) return;
+    const { dir } = await work;
+    const docx = join(dir, `${id}.docx`);
+    await writeFile(docx, await planDocx(source(id)));
+    const scanned = await scanPdf(await printToPdf(docx, dir), join(dir, 'scan.pdf'), 1, 1);
+    const { status, stdout, stderr } = dondoc('plan', 'import', scanned, '--json');
+    expect(status).toBe(0);
+    const out = JSON.parse(stdout) as {
+      plan: PlanInput;
+      document: { kind: string; ocr: { pages: number[]; meanConfidence: number } };
+      review: ReviewItem[];
+    };
+    expect(out.document).toMatchObject({ kind: 'pdf-scanned', ocr: { pages: [1] } });
+    expect(out.plan.tasks.length).toBeGreaterThan(0);
+    const ocrItems = out.review.filter((r) => r.kind === 'ocr-confidence').map((r) => r.field);
+    expect(ocrItems).toContain('source');
+    out.plan.tasks.forEach((task, i) => task.lead.length && expect(ocrItems).toContain(`tasks[${i}].lead`));
+    expect(stderr).toMatch(/scan\.pdf \(trang 1, dòng \d+\) source: .*OCR/);
+  }, 240_000);
 });

@@ -35,8 +35,11 @@ export function detectFormat(buffer: Buffer): Format {
   ] as const;
   for (const [magic, name] of image)
     if (startsWith(buffer, [...magic]))
-      throw new DocumentError(`tệp ảnh ${name}, không phải văn bản: quét hoặc lưu thành PDF rồi nhập lại`, {
-        offset: 0,
-      });
+      throw new DocumentError(
+        `tệp ảnh ${name} (binary file), không phải văn bản: quét hoặc lưu thành PDF rồi nhập lại`,
+        {
+          offset: 0,
+        },
+      );
   return 'text';
 }

@@ -91,7 +91,9 @@ export async function readPlanDocument(
     const docx = await readDocx(buffer);
     warnings.push(...docx.warnings);
     kind = 'docx';
-    pages = [{ lines: lines(docx.text) }];
+    // A line of a .docx is a paragraph: number the lines by paragraph, as Word's outline shows them.
+    let paragraph = 0;
+    pages = [{ lines: lines(docx.text).map((l) => ({ text: l.text, line: l.text.trim() ? ++paragraph : paragraph })) }];
   } else {
     const [{ readPdfText }, { ocrPdf }] = await Promise.all([import('./pdf'), import('./ocr')]);
     const read = await withFile(input, buffer, async (file) => {
