@@ -103,6 +103,17 @@ describe('the JSON API against running task workflows', () => {
       expect(r.json()).toMatchObject({ status: 400, title: 'Yêu cầu không hợp lệ', detail: expect.any(String) });
       expect(r.body).not.toMatch(/\bat .*\.(ts|js):\d+/);
     }
+    // Found by schemathesis: a multipart body without its boundary was a 500.
+    for (const contentType of ['multipart/form-data', 'application/x-www-form-urlencoded', 'text/plain']) {
+      const r = await web.app.inject({
+        method: 'POST',
+        url: `/api/plans/${plans.planId}/subjects/nv-1/pause`,
+        headers: { ...as(admin), 'content-type': contentType },
+        payload: '{"reason": "0"}',
+      });
+      expect([contentType, r.statusCode]).toEqual([contentType, 415]);
+      expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
     const after = await querySubject(operator.client, task('1'));
     expect(after.current?.extensions).toEqual(before.current?.extensions);
     expect(after.audit).toEqual(before.audit);

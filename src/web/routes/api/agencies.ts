@@ -34,7 +34,11 @@ export async function agencyApiRoutes(base: FastifyInstance): Promise<void> {
         security,
         summary: 'Những gì một cơ quan (hoặc nhóm) còn nợ ở mọi kế hoạch, quá hạn trước',
         params: z.object({
-          name: z.string().min(1).max(300).meta({ description: 'Tên, tên viết tắt hoặc tên nhóm, ví dụ Sở Tài chính' }),
+          name: z
+            .string()
+            .min(1)
+            .max(300)
+            .meta({ description: 'Tên, tên viết tắt hoặc tên nhóm, ví dụ Sở Tài chính', examples: ['Sở Tài chính'] }),
         }),
         response: { 200: AgencyDebts, ...readProblems },
       },

@@ -41,6 +41,15 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     if (temporalDown(err)) throw new HttpError(503, 'Máy chủ Temporal không trả lời. Hãy thử lại sau.');
     throw err;
   });
+  // The API takes JSON bodies only: any other declared type (a multipart body without its boundary, a form…) is
+  // refused before a body parser sees it.
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (request.method === 'GET' || request.method === 'HEAD' || type === undefined) return;
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      throw new HttpError(415, 'API chỉ nhận nội dung application/json.');
+    }
+  });
   await app.register(planApiRoutes);
   await app.register(subjectApiRoutes);
   await app.register(agencyApiRoutes);

@@ -45,15 +45,22 @@ export const PlanId = z
   .string()
   .max(100)
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'mã kế hoạch gồm chữ thường, số và dấu gạch ngang')
-  .meta({ description: 'Mã kế hoạch, ví dụ dak-nong-ttdn-2025' });
+  .meta({ description: 'Mã kế hoạch, ví dụ dak-nong-ttdn-2025', examples: ['dak-nong-ttdn-2025'] });
 
 export const SubjectKey = z
   .string()
   .max(200)
   .regex(/^(nv|sp)-[^/]+$/, 'cần nv-<số nhiệm vụ> hoặc sp-<mã sản phẩm>')
-  .meta({ description: 'nv-<số nhiệm vụ> (ví dụ nv-2.4.1) hoặc sp-<mã sản phẩm phải nộp>' });
+  .meta({
+    description: 'nv-<số nhiệm vụ> (ví dụ nv-2.4.1) hoặc sp-<mã sản phẩm phải nộp>',
+    examples: ['nv-1'],
+  });
 
-export const PeriodId = z.string().min(1).max(100).meta({ description: 'Mã kỳ báo cáo, ví dụ 2025-six-month' });
+export const PeriodId = z
+  .string()
+  .min(1)
+  .max(100)
+  .meta({ description: 'Mã kỳ báo cáo, ví dụ 2025-six-month', examples: ['2025-annual'] });
 
 export const Subject = z
   .union([
