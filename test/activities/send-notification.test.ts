@@ -162,6 +162,34 @@ describe('sendNotification against a real SMTP server', () => {
     expect(focal.parsed.text).not.toContain('/lich/');
   });
 
+  it('gives the lead no link in an escalation about its coordinators once its own report is in', async () => {
+    await store.saveReport({
+      planId: testPlan.id,
+      subject: { type: 'task', taskId: '2.4.1' },
+      occurrenceId: '2025-q3',
+      agency: 'Sở Văn hóa, Thể thao và Du lịch',
+      role: 'lead',
+      submissionId: 'lead-q3',
+      text: 'Báo cáo quý III.',
+      receivedAt: '2025-09-01T03:00:00.000Z',
+      onTime: true,
+    });
+    const before = sink.received.length;
+    await run(
+      activities.sendNotification,
+      reminder({
+        key: 'esc-lead-reported',
+        kind: 'escalation-lead',
+        occurrenceId: '2025-q3',
+        missing: ['Công an tỉnh'],
+        party: 'coordinators',
+      }),
+    );
+    const [mail] = sink.received.slice(before);
+    expect(mail.parsed.text).toContain('Công an tỉnh');
+    expect(mail.parsed.text).not.toContain('/bao-cao/');
+  });
+
   it('attaches an .ics calendar file with the due date as an all-day event', async () => {
     const mail = sink.received.find((m) => m.parsed.messageId === messageIdForKey(reminder().key));
     const ics = mail?.parsed.attachments.find((a) => a.filename?.endsWith('.ics'));
