@@ -236,6 +236,20 @@ describe('accounts on the web', () => {
   });
 });
 
+describe('the session cookie behind https', () => {
+  it('is Secure when DONDOC_PUBLIC_URL is https', async () => {
+    const rig = await startWebRig({ publicUrl: 'https://dondoc.example.gov.vn' });
+    try {
+      await addUser(rig.store, { name: 'quantri', role: 'admin', password: adminPassword });
+      const r = await new Browser(rig).login('quantri', adminPassword);
+      expect(r.statusCode).toBe(303);
+      expect(String(r.headers['set-cookie'])).toMatch(/dondoc_session=[^;]+;.*Secure/i);
+    } finally {
+      await rig.close();
+    }
+  }, 60_000);
+});
+
 describe('the login page under attack', () => {
   it('is rate-limited per client address (429), and the refused attempts record nothing', async () => {
     const rig = await startWebRig({ publicRateLimit: 3 });
