@@ -6,11 +6,19 @@ import { createScheduleActivities } from '../../src/activities/schedule';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { formatDate } from '../../src/activities/email/dates';
 import { renderDigest, type DigestEntry } from '../../src/activities/email/digest-template';
-import type { Subject } from '../../src/activities/types';
+import type { DigestItem, Subject } from '../../src/activities/types';
 import { statusQuery } from '../../src/cli/status';
 import type { SimulationResult } from '../../src/simulation/run';
 import { noticeEvents } from '../../src/simulation/timeline';
-import { TASK_QUEUE, agencyMailboxWorkflowId, parseWorkflowId, subjectWorkflowId } from '../../src/workflows/contract';
+import {
+  TASK_QUEUE,
+  addDigestItemsSignal,
+  agencyMailboxWorkflowId,
+  mailboxStateQuery,
+  parseWorkflowId,
+  subjectWorkflowId,
+  type AgencyMailboxInput,
+} from '../../src/workflows/contract';
 import type { ScenarioReport } from '../../src/workflows/scenario-workflow';
 import { startSmtpSink, type SmtpSink } from '../activities/support/smtp';
 import { writeTestPlans } from '../support/plan-fixture';
@@ -287,6 +295,88 @@ describe('a plan that asks for individual emails (policy.delivery: individual)',
         await expect(h.env.client.workflow.getHandle(mailbox).describe()).rejects.toMatchObject({
           name: 'WorkflowNotFoundError',
         });
+      });
+    } finally {
+      await h.teardown();
+      await sink.stop();
+    }
+  });
+});
+
+describe('an agency mailbox that continues as new', () => {
+  it('carries its waiting items and the keys it has handled into the next run', async () => {
+    const plans = writeTestPlans();
+    const planId = `mailbox-${Date.now().toString(36)}`;
+    writeCrowdedPlan(plans.dir, planId, 2, isoDay(20));
+    const sink = await startSmtpSink();
+    const h = await createHarness({ plansDir: plans.dir, smtpPort: sink.port });
+    try {
+      await h.withWorker(async () => {
+        const subjects = [task('1'), task('2')];
+        for (const subject of subjects) await h.startSubject(planId, subject);
+        const current = await until(async () => (await h.view(planId, subjects[0])).current);
+        const today = localDay(await h.env.currentTimeMs());
+        const tomorrow = DateTime.fromISO(today).plus({ days: 1 }).toISODate()!;
+        const item = (subject: Subject, day: string): DigestItem => {
+          const key = `${planId}/task/${(subject as { taskId: string }).taskId}/${current.id}/reminder:lead:1/Sở Tài chính`;
+          return {
+            key,
+            day,
+            workflowId: subjectWorkflowId(planId, subject),
+            request: {
+              key,
+              kind: 'reminder',
+              planId,
+              subject,
+              occurrenceId: current.id,
+              party: 'lead',
+              due: current.due.lead,
+              step: 1,
+              to: ['Sở Tài chính'],
+            },
+          };
+        };
+        const [a, b] = [item(subjects[0], today), item(subjects[1], tomorrow)];
+        const input: AgencyMailboxInput = {
+          province: 'Thử Nghiệm',
+          agency: 'Sở Tài chính',
+          gatherMs: 60_000,
+          digestsPerRun: 1,
+        };
+        const mailbox = await h.env.client.workflow.signalWithStart('agencyMailboxWorkflow', {
+          taskQueue: h.taskQueue,
+          workflowId: agencyMailboxWorkflowId(input, h.taskQueue),
+          args: [input],
+          signal: addDigestItemsSignal,
+          signalArgs: [[a, b]],
+        });
+        const firstRun = mailbox.signaledRunId;
+        await h.sleepUntil((await h.env.currentTimeMs()) + 2 * 60_000);
+        // Today's digest went out, then the run ended: the next one holds tomorrow's item and remembers today's.
+        const next = await until(async () => {
+          const view = await h.env.client.workflow.getHandle(mailbox.workflowId).query(mailboxStateQuery);
+          return view.runs >= 1 && view;
+        });
+        expect(next.batches[today]).toBe(1);
+        // The same item again, as a retried activity would queue it: not listed a second time.
+        await h.env.client.workflow.getHandle(mailbox.workflowId).signal(addDigestItemsSignal, [a]);
+        await h.sleepUntil((await h.env.currentTimeMs()) + 5 * 60_000);
+        // (The clock may run on to the tasks' own reminders, weeks later: only the digests of these two days count.)
+        const ofDay = (day: string) =>
+          sink.received.filter((m) => m.parsed.subject?.includes(`Tổng hợp ngày ${formatDate(day)} –`));
+        await until(async () => ofDay(tomorrow).length > 0);
+        expect(ofDay(today)).toHaveLength(1);
+        expect(ofDay(tomorrow)).toHaveLength(1);
+        const digests = [...ofDay(today), ...ofDay(tomorrow)];
+        expect(digests[0].parsed.text).toContain('Nhiệm vụ số 1 của');
+        expect(digests[0].parsed.text).not.toContain('Nhiệm vụ số 2 của');
+        expect(digests[1].parsed.text).toContain('Nhiệm vụ số 2 của');
+        expect(digests[1].parsed.text).not.toContain('Nhiệm vụ số 1 của');
+        const described = await h.env.client.workflow.getHandle(mailbox.workflowId).describe();
+        expect(described.runId).not.toBe(firstRun);
+        const view = await h.env.client.workflow.getHandle(mailbox.workflowId).query(mailboxStateQuery);
+        expect(view.runs).toBeGreaterThanOrEqual(2);
+        expect(view.pending).toEqual([]);
       });
     } finally {
       await h.teardown();

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import {
+  addDigestItemsSignal,
   cancelUpdate,
   closeOccurrenceUpdate,
   extendDueUpdate,
@@ -15,6 +16,7 @@ import {
 import { SUMMARY_FAILURE_PATCH } from '../../src/workflows/plan-workflow';
 import {
   CORRECTNESS_PATCH,
+  DIGEST_PATCH,
   FORWARD_INPUT_PATCH,
   RECEIPT_BEFORE_EMAIL_PATCH,
 } from '../../src/workflows/subject-workflow';
@@ -111,8 +113,25 @@ describe('replay of recorded workflow histories', () => {
 
   it('replays the patched branch too: a recording holds the marker of each patch in use', () => {
     const recorded = corpus.flatMap((h) => h.patches);
-    for (const patch of [FORWARD_INPUT_PATCH, RECEIPT_BEFORE_EMAIL_PATCH, CORRECTNESS_PATCH, SUMMARY_FAILURE_PATCH])
+    for (const patch of [
+      FORWARD_INPUT_PATCH,
+      RECEIPT_BEFORE_EMAIL_PATCH,
+      CORRECTNESS_PATCH,
+      SUMMARY_FAILURE_PATCH,
+      DIGEST_PATCH,
+    ])
       expect(recorded).toContain(patch);
+  });
+
+  it('has subjects that queue their notices for digests, and agency mailboxes that send them, run by run', () => {
+    const digestSubjects = corpus.filter(
+      (h) => h.workflowType === 'subjectWorkflow' && h.patches.includes(DIGEST_PATCH),
+    );
+    expect(digestSubjects.some((h) => h.activities.includes('queueDigestItems'))).toBe(true);
+    const mailboxes = corpus.filter((h) => h.workflowType === 'agencyMailboxWorkflow');
+    expect(mailboxes.length).toBeGreaterThan(1);
+    expect(mailboxes.some((h) => h.activities.includes('sendDigest'))).toBe(true);
+    expect(mailboxes.flatMap((h) => h.signals)).toContain(addDigestItemsSignal.name);
   });
 
   it('has the plan workflow and subject workflows of each shipped plan, and a summary sent', () => {
