@@ -110,6 +110,36 @@ describe('a task whose lettered items are facets of it (nội dung, hình thức
     expect(merged[0].check).toContain('tách thành các nhiệm vụ');
   });
 
+  it('reads numbered sub-items that are facets ("1.1. Nội dung", "1.2. Hình thức") as one task too', () => {
+    const numbered = [
+      'KẾ HOẠCH',
+      'Tuyên truyền phòng, chống thiên tai tỉnh Hà Tĩnh năm 2026',
+      'II. NỘI DUNG',
+      '1. Tuyên truyền kỹ năng ứng phó bão, lũ cho người dân vùng trũng',
+      '1.1. Nội dung: nhận biết tin cảnh báo, sơ tán, bảo vệ nhà cửa.',
+      '1.2. Hình thức: tờ gấp, phóng sự ngắn, tin nhắn cảnh báo.',
+      '1.3. Tổ chức thực hiện: Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Bộ Chỉ huy Bộ đội Biên phòng tỉnh.',
+      '1.4. Thời gian: Quý III/2026.',
+      '2. Diễn tập cứu hộ tại các xã ven biển',
+      '- Cơ quan chủ trì: Bộ Chỉ huy Bộ đội Biên phòng tỉnh.',
+      '- Thời gian: Tháng 8 năm 2026.',
+    ].join('\n');
+    const { plan: p, review: r } = importPlanText(numbered, { fileName: 'thien-tai.txt' });
+    expect(p.tasks.map((t) => [t.id, t.lead, t.coordinators, t.timeframe.rule])).toEqual([
+      [
+        '1',
+        ['Sở Nông nghiệp và Môi trường'],
+        ['Bộ Chỉ huy Bộ đội Biên phòng tỉnh'],
+        { type: 'quarter', year: 2026, quarter: 3 },
+      ],
+      ['2', ['Bộ Chỉ huy Bộ đội Biên phòng tỉnh'], [], { type: 'month', year: 2026, month: 8 }],
+    ]);
+    expect(itemsOf(r, 'task-merged').map((i) => [i.field, i.line, i.read])).toEqual([
+      ['tasks[0]', 4, 'mục 1 có các mục 1.1–1.4 về hình thức, tổ chức thực hiện'],
+    ]);
+    expectVietnamese(r);
+  });
+
   it('flags lettered items split into tasks when some name neither their own lead nor their own time', () => {
     const split = [
       'KẾ HOẠCH',

@@ -116,6 +116,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     const note = (kind: ReviewKind, field: string, noteLine: number, read: string, assumed: string, check: string) =>
       notes.push(reviewItem(kind, noteLine, field, { read, assumed, check }));
     let timeframe: { text: string; rule?: Rule; line: number } | undefined;
+    // Agencies given by labels ("Cơ quan chủ trì:"); without them the prose is searched for agencies.
     let labelled = false;
     for (const segmentSpan of [rest, ...fieldItems]) {
       if (!segmentSpan.text) continue;
@@ -131,12 +132,12 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
           content.push(`${facet ? `${field.label}: ` : ''}${formatContent(field.value)}`);
           continue;
         }
-        labelled = true;
         if (field.role === 'timeframe') {
           const expression = field.value.text.replace(/[\s.;,]+$/u, '');
           timeframe = { text: expression, rule: parseRule(expression, field.line, 'timeframe'), line: field.line };
           continue;
         }
+        labelled = true;
         const target = field.role === 'lead' ? lead : coordinators;
         let valueText = field.value.text;
         if (field.role === 'lead' && field.value.bullets.length > 0 && /:\s/.test(valueText)) {
@@ -301,12 +302,19 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       buildTask(prefix ? `${prefix}.${block.label}` : block.label, block.span, [], block.line);
       return;
     }
-    if (numbers.length > 0) {
+    // Numbered sub-items ("1.1. Nội dung: …", "1.2. Hình thức: …") can be facets too, when none has items of its own.
+    const numberedFacets =
+      numbers.length > 0 && letters.length === 0 && numbers.every((n) => n.children.length === 0)
+        ? readLetters(numbers)
+        : undefined;
+    if (numbers.length > 0 && !(numberedFacets?.as === 'one-task' && numberedFacets.facets.length > 0)) {
       for (const child of node.children) walk(child, child.block.kind === 'letter' ? block.label : '');
       return;
     }
-    const reading = letters.length > 0 ? readLetters(letters) : undefined;
-    const range = `${letters[0]?.block.label})–${letters[letters.length - 1]?.block.label})`;
+    const items = numbers.length > 0 ? numbers : letters;
+    const reading = numbers.length > 0 ? numberedFacets : letters.length > 0 ? readLetters(letters) : undefined;
+    const mark = (n: Node) => (n.block.kind === 'letter' ? `${n.block.label})` : n.block.label);
+    const range = items.length > 0 ? `${mark(items[0])}–${mark(items[items.length - 1])}` : '';
     if (reading?.as === 'tasks') {
       for (const letter of letters) walk(letter, block.label);
       if (reading.unsure.length > 0)
@@ -325,7 +333,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     const task = buildTask(
       block.label,
       block.span,
-      letters.map((l) => l.block.span),
+      items.map((l) => l.block.span),
       block.line,
     );
     if (task && reading && reading.facets.length > 0)
@@ -335,7 +343,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
         `tasks[${tasks.indexOf(task)}]`,
         `mục ${block.label} có các mục ${range} về ${reading.facets.join(', ')}`,
         `đó là các khía cạnh của một nhiệm vụ (nhiệm vụ ${block.label}); cơ quan và thời gian lấy từ phần “Tổ chức thực hiện”/“Thời gian” của nó`,
-        'nếu mỗi mục chữ là một việc phải theo dõi riêng, tách thành các nhiệm vụ',
+        'nếu mỗi mục con là một việc phải theo dõi riêng, tách thành các nhiệm vụ',
       );
   };
   for (const node of found.nodes) walk(node, '');

@@ -3,7 +3,7 @@ import { quote, reviewItem, type ReviewItem } from './review';
 import type { Node } from './segment';
 
 /** What a section or numbered heading holds, read from its title. */
-export type Part = 'objectives' | 'funding' | 'organization' | 'background' | 'tasks' | 'mixed' | 'other';
+export type Part = 'objectives' | 'funding' | 'organization' | 'background' | 'tasks' | 'measures' | 'mixed' | 'other';
 
 const fold = (text: string) => stripDiacritics(text).toLowerCase();
 
@@ -16,6 +16,7 @@ const OBJECTIVES = /^(?:muc (?:dich|tieu)|yeu cau|quan diem|chi tieu|nguyen tac)
 const FUNDING = /^(?:kinh phi|nguon kinh phi|du toan kinh phi|nguon von|co che tai chinh)/;
 const BACKGROUND = /^(?:can cu|su can thiet|thuc trang|tinh hinh|danh gia|ket qua thuc hien)/;
 const TASKS = /noi dung|nhiem vu|hoat dong|giai phap|chuong trinh|de an|cong viec/;
+const MEASURES_ONLY = /^(?:cac )?giai phap/;
 
 /** What a heading's title says it holds: "MỤC TIÊU" objectives, "KINH PHÍ" funding, "NHIỆM VỤ" tasks … */
 export function partOf(node: Node): Part {
@@ -26,6 +27,7 @@ export function partOf(node: Node): Part {
   if (objective) return 'objectives';
   if (FUNDING.test(title)) return 'funding';
   if (BACKGROUND.test(title)) return 'background';
+  if (MEASURES_ONLY.test(title) && !/noi dung|nhiem vu|hoat dong/.test(title)) return 'measures';
   if (TASKS.test(title)) return 'tasks';
   return 'other';
 }
@@ -106,6 +108,9 @@ export function taskNodes(roots: Node[], review: ReviewItem[]): { nodes: Node[];
       }
     }
   }
+  // "GIẢI PHÁP" alone holds general measures beside the tasks; its items are the tasks only when no section has them.
+  if (nodes.length === 0)
+    for (const section of sections.filter((s) => partOf(s) === 'measures')) nodes.push(...itemsOf(section));
   if (nodes.length === 0) {
     // No section says it holds tasks: take those that are neither objectives, funding, background nor organisation.
     for (const section of sections.filter((s) => partOf(s) === 'other' && s.children.length > 0)) {
