@@ -198,6 +198,49 @@ export async function reportSubmitCommand(
   );
 }
 
+// --- replies by email (issue 11 §3): an officer confirms a reply from an address the directory does not list ---
+/** `dondoc report confirm <inbound-id> --by <name>`: submits the waiting reply as the agency's report. */
+export async function reportConfirmCommand(
+  inboundId: string,
+  by: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<import('../services/inbound-reply').InboundOutcome> {
+  const { inboundDepsFromEnv } = await import('../inbound/inbound-from-env');
+  const { confirmReply } = await import('../services/inbound-reply');
+  const { deps, close } = await inboundDepsFromEnv(envWithDataHome(env));
+  try {
+    return await confirmReply(deps, inboundId, by);
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'InboundConfirmError' || e.name === 'InboundDeferredError') throw new CommandError(e.message);
+    throw err;
+  } finally {
+    await close();
+  }
+}
+
+function registerReportConfirm(report: Command): void {
+  report
+    .command('confirm <inbound-id>')
+    .description(
+      'Xác nhận thư trả lời gửi từ địa chỉ không có trong danh bạ là báo cáo của cơ quan (mã thư trong thư báo)',
+    )
+    .requiredOption('--by <name>', 'người xác nhận (ghi vào nhật ký)')
+    .action((inboundId: string, options: { by: string }) =>
+      runCommand(async () => {
+        const outcome = await reportConfirmCommand(inboundId, options.by);
+        if (outcome.status === 'accepted') {
+          console.log(`Đã xác nhận thư ${outcome.inboundId}: báo cáo ${outcome.reportId} (report accepted)`);
+        } else {
+          throw new CommandError(
+            `thư ${outcome.inboundId} không được ghi nhận (${outcome.status}): ${outcome.reason ?? ''}`,
+          );
+        }
+      }),
+    );
+}
+// --- end replies by email ---
+
 /** Registers `dondoc report submit`. */
 export function registerReport(program: Command): void {
   const report = program.command('report').description('Báo cáo của các cơ quan');
@@ -224,4 +267,5 @@ export function registerReport(program: Command): void {
         else for (const line of formatReceipt(receipt)) console.log(line);
       }),
     );
+  registerReportConfirm(report);
 }

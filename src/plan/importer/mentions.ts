@@ -20,7 +20,21 @@ interface Known {
   name: string;
 }
 
+/** Known names per `extra` list: building them normalizes every name, and each sentence of a plan asks for them. */
+const KNOWN = new Map<string, Known[]>();
+
 function knownNames(extra: string[]): Known[] {
+  const key = extra.join('\u0000');
+  let known = KNOWN.get(key);
+  if (!known) {
+    if (KNOWN.size >= 16) KNOWN.clear();
+    known = buildKnown(extra);
+    KNOWN.set(key, known);
+  }
+  return known;
+}
+
+function buildKnown(extra: string[]): Known[] {
   const entries: [string, string][] = [];
   for (const name of [...COMMON_AGENCIES, ...extra]) {
     entries.push([name, normalizeAgencyName(name)]);
