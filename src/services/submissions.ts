@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { SubmissionTarget } from '../access/links';
 import { AttachmentRejectedError, checkAttachment, contentHash } from '../activities/storage/attachments';
 import type { Store } from '../activities/storage/store';
+import { periodLabelFromId } from '../activities/email/period-label';
 import type { AttachmentRef, Receipt } from '../activities/types';
 import type { DueDate, Party } from '../deadlines/occurrence';
 import type { LoadedPlan } from '../plan/load';
@@ -275,7 +276,8 @@ export async function linkReceipt(
   target: SubmissionTarget,
   reportId: string,
 ): Promise<
-  { reportId: string; receivedAt: string; onTime: boolean; occurrenceId: string; agency: string } | undefined
+  | { reportId: string; receivedAt: string; onTime: boolean; occurrenceId: string; label: string; agency: string }
+  | undefined
 > {
   const report = await deps.store.getReport(reportId);
   if (!report || report.planId !== target.planId || report.occurrenceId !== target.occurrenceId) return undefined;
@@ -285,7 +287,16 @@ export async function linkReceipt(
       ? target.subject.type === 'task' && report.subject.taskId === target.subject.taskId
       : target.subject.type === 'deliverable' && report.subject.deadlineId === target.subject.deadlineId);
   if (!sameSubject || !findAgency([report.agency], target.agency)) return undefined;
+  // The period's label as the workflow has it; the id's own reading when the workflow is gone.
+  const view = await querySubject(deps.temporal, subjectWorkflowId(target.planId, target.subject)).catch(
+    () => undefined,
+  );
+  const label =
+    [...(view?.open ?? []), ...(view?.closed ?? []), ...(view?.upcoming ?? [])].find(
+      (o) => o.id === report.occurrenceId,
+    )?.label ?? periodLabelFromId(report.occurrenceId);
   return {
+    label,
     reportId: report.reportId,
     receivedAt: report.receivedAt,
     onTime: report.onTime,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SubmissionTarget } from '../../src/access/links';
 import { querySubject } from '../../src/services/subject-updates';
 import { closeOccurrenceUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
-import { maskTokens } from '../../src/web/app';
+import { buildWebApp, maskTokens } from '../../src/web/app';
 import { eventually } from '../support/temporal';
 import { multipartBody, startAgencyRig, type AgencyRig } from '../browser/support/agency-rig';
 
@@ -89,6 +89,33 @@ describe('an agency’s personal submission page', () => {
     expect(page.body).toMatch(/enctype="multipart\/form-data"/);
     const due = (await view()).current!.due.lead.effective.split('-').reverse().join('/');
     expect(page.body).toContain(due);
+  });
+
+  it('links the agency’s calendar feed, which answers with its due dates', async () => {
+    const page = await rig.app.inject({ method: 'GET', url: `/bao-cao/${token}`, headers: html });
+    const feed = /href="http:\/\/127\.0\.0\.1:\d+(\/lich\/[\w.-]+\.ics)"/.exec(page.body)?.[1];
+    expect(feed).toBeDefined();
+    const ics = await rig.app.inject({ method: 'GET', url: feed! });
+    expect(ics.statusCode).toBe(200);
+    expect(ics.body).toContain('BEGIN:VEVENT');
+  });
+
+  it('is rate-limited per client address (429 past the limit)', async () => {
+    const limited = await buildWebApp({ ...rig.app.deps, publicRateLimit: 2 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        codes.push((await limited.inject({ method: 'GET', url: `/bao-cao/${token}`, headers: html })).statusCode);
+      }
+      expect(codes).toEqual([200, 200, 429]);
+      const feed = await rig.signer.calendarToken(target.agency);
+      const feeds: number[] = [];
+      for (let i = 0; i < 3; i++)
+        feeds.push((await limited.inject({ method: 'GET', url: `/lich/${feed}.ics` })).statusCode);
+      expect(feeds).toEqual([200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('shows a coordinator its own due date and that its input goes to the lead', async () => {
@@ -220,6 +247,7 @@ describe('an agency’s personal submission page', () => {
     expect(got).toBeDefined();
     expect(location.endsWith(`/bien-nhan/${got.reportId}`)).toBe(true);
     expect(receipt.body).toContain(got.reportId);
+    expect(receipt.body).toContain((await view()).current!.label);
     const stored = await rig.store.getReport(got.reportId);
     expect(stored).toMatchObject({
       agency: 'Sở Nội vụ',

@@ -1,9 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { assertWholeToken } from '../../access/agency-links';
+import { assertWholeToken, createAgencyLinks } from '../../access/agency-links';
 import { LinkError, type SubmissionTarget } from '../../access/links';
 import { weekdayName } from '../../activities/email/dates';
-import { periodLabelFromId } from '../../activities/email/period-label';
 import type { DueDate } from '../../deadlines/occurrence';
 import { defaultAttachmentLimits, formatMiB } from '../../plan/report-limits';
 import type { Plan } from '../../plan/schema';
@@ -214,6 +213,7 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
         ...pageModel(page),
         action: `/bao-cao/${token}`,
         csrf: await reply.generateCsrf(),
+        calendarUrl: await createAgencyLinks(deps.signer, deps.publicUrl).calendarUrl(page.agency),
         error: extra.error,
         text: extra.text ?? '',
       },
@@ -231,7 +231,7 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
       return reply.page('submission-receipt', {
         title: 'Đã nhận báo cáo',
         planLine: plan ? (plan.number ? `${plan.number} – ${plan.title}` : plan.title) : target.planId,
-        period: periodLabelFromId(found.occurrenceId),
+        period: found.label,
         agency: found.agency,
         reportId: found.reportId,
         at: instant(found.receivedAt, plan?.timezone ?? ZONE),
