@@ -248,6 +248,37 @@ describe('tasks whose agencies are only the subjects of their prose bullets', ()
     expect(itemsOf(review, 'not-a-task')).toEqual([]);
   });
 
+  it('matches prose agencies through the directory: former names, old tone marks, aliases and groups', () => {
+    const written = [
+      'KẾ HOẠCH',
+      'Phòng, chống rác thải nhựa ở vùng biển tỉnh Hà Tĩnh năm 2026',
+      'II. NHIỆM VỤ',
+      '1. Thu gom rác thải nhựa trên các bãi biển',
+      '- Sở TN&MT tham mưu UBND tỉnh tổ chức các đợt ra quân thu gom rác thải nhựa trong quý II/2026.',
+      '- Sở Văn hoá, Thể thao và Du lịch, Tỉnh Đoàn Hà Tĩnh và UBND các xã, phường ven biển huy động đoàn viên, du khách tham gia.',
+      '- Bộ đội Biên phòng tỉnh tuyên truyền cho ngư dân không xả rác xuống biển.',
+    ].join('\n');
+    const { plan: p, review: r } = importPlanText(written, { fileName: 'rac-thai.txt', directory: haTinh });
+    expect(p.tasks[0]).toMatchObject({
+      lead: ['Sở Nông nghiệp và Môi trường'],
+      coordinators: [
+        'Sở Văn hóa, Thể thao và Du lịch',
+        'Tỉnh đoàn',
+        'Ủy ban nhân dân các xã, phường ven biển',
+        'Bộ Chỉ huy Bộ đội Biên phòng tỉnh',
+      ],
+      timeframe: { rule: { type: 'quarter', year: 2026, quarter: 2 } },
+    });
+    const prose = itemsOf(r, 'agencies-from-prose')[0];
+    expect(prose.line).toBe(5);
+    expect(prose.assumed).toContain(
+      'chủ trì Sở Nông nghiệp và Môi trường (văn bản viết “Sở Tài nguyên và Môi trường”)',
+    );
+    expect(prose.assumed).toContain('Tỉnh đoàn (văn bản viết “Tỉnh Đoàn Hà Tĩnh”)');
+    expect(itemsOf(r, 'agency-unknown')).toEqual([]);
+    expect(itemsOf(r, 'group-expanded').map((i) => i.read)).toEqual(['nhóm “Ủy ban nhân dân các xã, phường ven biển”']);
+  });
+
   it('writes every review item in Vietnamese', () => expectVietnamese(review));
 });
 

@@ -39,8 +39,6 @@ export interface ImportOptions {
 const TIME_IN_PROSE =
   /(?:hoàn thành|thực hiện|tổ chức)?\s*(?:trong|trước|chậm nhất|vào)\s+((?:ngày\s+)?\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*\d{4}|quý\s+[IVX\d]+\s*\/\s*\d{4}|tháng\s+\d{1,2}\s*(?:\/|năm)\s*\d{4}|6 tháng (?:đầu|cuối) năm \d{4})/iu;
 
-const list = (names: string[]) => (names.length > 0 ? names.join('; ') : '(không có)');
-
 /** Bullet items and sentences of a span, each with its source line. */
 function clauses(span: Span): { text: string; line: number }[] {
   const cuts = [...new Set([0, ...span.bullets.filter((b) => b > 0)])].sort((a, b) => a - b);
@@ -68,7 +66,23 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   const lines = normalizeSource(text);
   const roots = buildTree(segment(lines));
   const fullText = lines.map((l) => l.text).join(' ');
-  const extra = opts.directory ? opts.directory.agencies.flatMap((a) => [a.name, ...a.aliases, ...a.formerNames]) : [];
+  const extra = opts.directory
+    ? [
+        ...opts.directory.agencies.flatMap((a) => [a.name, ...a.aliases, ...a.formerNames]),
+        ...opts.directory.groups.flatMap((g) => [g.name, ...g.aliases]),
+      ]
+    : [];
+  const resolver = opts.directory ? new AgencyResolver(opts.directory) : undefined;
+  /** Names for the review list as the draft will hold them: the directory's, with the text's spelling when it differs. */
+  const list = (names: string[]) => {
+    if (names.length === 0) return '(không có)';
+    return names
+      .map((n) => {
+        const canonical = resolver?.canonical(n);
+        return canonical && canonical !== n ? `${canonical} (văn bản viết “${n}”)` : n;
+      })
+      .join('; ');
+  };
 
   const headerNode = roots.find((n) => n.block.kind === 'header');
   const closing = roots.find((n) => n.block.kind === 'closing');
@@ -515,7 +529,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       1,
       'focalAgency',
       'văn bản không nói cơ quan nào là đầu mối theo dõi, đôn đốc, tổng hợp',
-      `cơ quan đầu mối là ${focal} (${focalFrom})`,
+      `cơ quan đầu mối là ${list([focal])} (${focalFrom})`,
       'cơ quan đầu mối (focalAgency)',
     );
   if (!reports)
@@ -593,7 +607,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
     deadlines: uniqueDeadlines,
     duties: kept.map((d) => ({ text: d.text, agencies: d.agencies, line: d.line })),
   };
-  if (opts.directory) canonicalize(plan, new AgencyResolver(opts.directory), review);
+  if (resolver) canonicalize(plan, resolver, review);
   return { plan, review };
 }
 
