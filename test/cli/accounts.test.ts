@@ -5,8 +5,18 @@ import { join } from 'node:path';
 import { openStore } from '../../src/activities/storage';
 import type { Store } from '../../src/activities/storage/store';
 import { formatBanner } from '../../src/cli/up';
-import { authenticate, ensureFirstAdmin, tokenAccount } from '../../src/services/accounts';
+import {
+  addUser,
+  authenticate,
+  changePassword,
+  createToken,
+  ensureFirstAdmin,
+  removeUser,
+  revokeToken,
+  tokenAccount,
+} from '../../src/services/accounts';
 import type { RunningServices } from '../../src/services/up';
+import { describeEachStore } from '../support/stores';
 
 interface Result {
   code: number | null;
@@ -139,5 +149,39 @@ describe('dondoc user and dondoc token', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describeEachStore('accounts and tokens in the store', (testStore) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await testStore().open();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('keeps an account once, checks its password, changes it and removes it', async () => {
+    await addUser(store, { name: 'Lê Thị C', role: 'officer', password: 'mật-khẩu-ban-đầu' });
+    await expect(addUser(store, { name: 'Lê Thị C', role: 'admin', password: 'khác-hẳn-mật-khẩu' })).rejects.toThrow(
+      'đã có tài khoản',
+    );
+    await expect(authenticate(store, 'Lê Thị C', 'mật-khẩu-ban-đầu')).resolves.toMatchObject({ role: 'officer' });
+    expect((await store.getUser('Lê Thị C'))?.lastLoginAt).toBeDefined();
+    await changePassword(store, 'Lê Thị C', 'mật-khẩu-thứ-hai');
+    await expect(authenticate(store, 'Lê Thị C', 'mật-khẩu-ban-đầu')).resolves.toBeUndefined();
+    await expect(authenticate(store, 'Lê Thị C', 'mật-khẩu-thứ-hai')).resolves.toBeDefined();
+    await removeUser(store, 'Lê Thị C');
+    await expect(authenticate(store, 'Lê Thị C', 'mật-khẩu-thứ-hai')).resolves.toBeUndefined();
+  });
+
+  it('finds a live token by its hash, records its use, and refuses it once revoked', async () => {
+    const { token, record } = await createToken(store, { name: 'máy', role: 'admin', createdBy: 'Lê Thị C' });
+    await expect(tokenAccount(store, token)).resolves.toEqual({ name: 'máy', role: 'admin', via: 'token' });
+    await expect(tokenAccount(store, `${token}x`)).resolves.toBeUndefined();
+    expect((await store.listApiTokens()).find((t) => t.id === record.id)?.lastUsedAt).toBeDefined();
+    await revokeToken(store, record.id);
+    await expect(tokenAccount(store, token)).resolves.toBeUndefined();
+    await expect(revokeToken(store, record.id)).rejects.toThrow('không có mã truy cập');
   });
 });
