@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchCli } from './cli';
+import { benchDashboard } from './dashboard';
 import { benchDeadlines } from './deadlines';
 import { benchNotifications } from './notifications';
 import { benchPlanImport } from './plan-import';
@@ -68,6 +69,10 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
         },
       ];
     },
+  },
+  {
+    name: 'dashboard',
+    run: async () => (await benchDashboard(100)).map((r) => ({ bench: 'dashboard', ...r })),
   },
 ];
 

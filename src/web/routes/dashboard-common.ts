@@ -5,10 +5,39 @@ import { OFFICER_STATUS_VI, WORKFLOW_STATUS_VI, type OfficerStatus, type ReadDep
 import { STATUS_COLORS } from '../charts/colors';
 import { HttpError } from '../plugins/errors';
 
-/** The read services' dependencies from the app's. */
+/** How long the pages reuse the plans they read (the worker's catalog re-reads its folder as often). */
+export const PLANS_TTL_MS = 5_000;
+
+const memos = new WeakMap<FastifyInstance, ReadDeps>();
+
+/**
+ * The read services' dependencies from the app's, with the plans folder read at most every `PLANS_TTL_MS`: parsing
+ * every plan file on each page would cost more than querying its thirty workflows; an edited file shows within seconds.
+ */
 export function readDeps(app: FastifyInstance): ReadDeps {
+  const known = memos.get(app);
+  if (known) return known;
   const { temporal, store, plans, clock } = app.deps;
-  return { temporal, store, plans, clock };
+  let cached: { at: number; plans: ReturnType<typeof plans> } | undefined;
+  const memo: ReadDeps = {
+    temporal,
+    store,
+    clock,
+    plans: () => {
+      const now = Date.now();
+      if (!cached || now - cached.at > PLANS_TTL_MS) {
+        const reading = plans();
+        cached = { at: now, plans: reading };
+        // A failed read is not kept: the next page reads again.
+        reading.catch(() => {
+          if (cached?.plans === reading) cached = undefined;
+        });
+      }
+      return cached.plans;
+    },
+  };
+  memos.set(app, memo);
+  return memo;
 }
 
 /** Escapes text for HTML (helpers below build small fragments; templates escape on their own). */
