@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { SubmissionTarget } from '../access/links';
@@ -231,12 +231,13 @@ function checkFiles(files: UploadedFile[]): UploadedFile[] {
  * Takes a report from the agency's link: the page's checks again (the period may have closed since), the text and
  * every file checked against the same rules as the workflow and the store, and only then the files kept and the
  * report sent through the workflow's report update with a fresh submission id. The workflow decides; its rejection
- * comes back as `SubmissionRejected` with its reason.
+ * comes back as `SubmissionRejected` with its reason. `formId` (the rendered form's own token) makes the id one per
+ * form: the same form sent twice (a double click, a resubmitted POST) is one report, answered with its receipt.
  */
 export async function submitFromLink(
   deps: SubmissionDeps,
   target: SubmissionTarget,
-  input: { text: string; files: UploadedFile[] },
+  input: { text: string; files: UploadedFile[]; formId?: string },
 ): Promise<Receipt> {
   const page = await submissionPage(deps, target);
   const text = input.text.normalize('NFC');
@@ -247,6 +248,9 @@ export async function submitFromLink(
     const tooLong = reportTextProblem(text);
     if (tooLong) throw new SubmissionRejected(tooLong);
   }
+  const submissionId = input.formId
+    ? `web-${createHash('sha256').update(input.formId).digest('hex').slice(0, 32)}`
+    : `web-${randomUUID()}`;
   const attachments: AttachmentRef[] = [];
   for (const file of files) attachments.push(await deps.store.putAttachment(file));
   try {
@@ -257,17 +261,43 @@ export async function submitFromLink(
       {
         agency: page.agency,
         occurrenceId: page.period.id,
-        submissionId: `web-${randomUUID()}`,
+        submissionId,
         text,
         ...(attachments.length ? { attachments } : {}),
       },
     );
   } catch (err) {
     if (err instanceof UpdateRejectedError || (err as Error).name === 'UpdateRejectedError') {
+      const earlier = input.formId ? await storedSubmission(deps, target, page.agency, submissionId) : undefined;
+      if (earlier) return earlier;
       throw new SubmissionRejected((err as UpdateRejectedError).reason);
     }
     throw err;
   }
+}
+
+/** The receipt of a report this form already sent (kept under the same submission id), if any. */
+async function storedSubmission(
+  deps: SubmissionDeps,
+  target: SubmissionTarget,
+  agency: string,
+  submissionId: string,
+): Promise<Receipt | undefined> {
+  const reports = await deps.store.listReports({
+    planId: target.planId,
+    occurrenceId: target.occurrenceId,
+    subject: target.subject,
+  });
+  const report = reports.find((r) => r.submissionId === submissionId && r.agency === agency);
+  if (!report) return undefined;
+  return {
+    reportId: report.reportId,
+    submissionId,
+    agency,
+    occurrenceId: report.occurrenceId,
+    receivedAt: report.receivedAt,
+    onTime: report.onTime,
+  };
 }
 
 /** A report sent through this link, for its receipt page; undefined when the id is not this target's. */

@@ -260,6 +260,11 @@ describe('an agency’s personal submission page', () => {
     const count = (await rig.store.listReports({ planId: rig.planId })).length;
     await rig.app.inject({ method: 'GET', url: location, headers: html });
     expect((await rig.store.listReports({ planId: rig.planId })).length).toBe(count);
+    // The same form sent again (a double click, a resubmitted POST) is the same report, answered with its receipt.
+    const twice = await post(`/bao-cao/${coordinator}`, form, 'Ý kiến phối hợp gửi qua đường dẫn.', [file]);
+    expect(twice.statusCode).toBe(303);
+    expect(twice.headers.location).toBe(location);
+    expect((await rig.store.listReports({ planId: rig.planId })).length).toBe(count);
     // The page now lists what was sent, with its file.
     const page = await rig.app.inject({ method: 'GET', url: `/bao-cao/${coordinator}`, headers: html });
     expect(page.body).toContain(got.reportId);

@@ -257,7 +257,7 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
     const text = fieldValue(body, 'text');
     try {
       const files = await uploadedFiles(body);
-      const done = await submitFromLink(deps, target, { text, files });
+      const done = await submitFromLink(deps, target, { text, files, formId: fieldValue(body, '_csrf') || undefined });
       return reply.redirect(`/bao-cao/${token}/bien-nhan/${done.reportId}`, 303);
     } catch (err) {
       if (err instanceof SubmissionRejected || (err as Error).name === 'SubmissionRejected') {
