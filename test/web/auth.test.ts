@@ -129,6 +129,18 @@ describe('accounts on the web', () => {
     expect((await rig.store.getUser('quantri'))?.lastLoginAt).toBeUndefined();
   });
 
+  it('refuses a login posted as anything but a form (415), e.g. multipart without its boundary', async () => {
+    for (const contentType of ['multipart/form-data', 'application/json', 'text/plain']) {
+      const r = await rig.app.inject({
+        method: 'POST',
+        url: '/dang-nhap',
+        headers: { accept: 'text/html', 'content-type': contentType },
+        payload: 'name=quantri',
+      });
+      expect([contentType, r.statusCode]).toEqual([contentType, 415]);
+    }
+  });
+
   it('never sends a login to another site', async () => {
     const r = await new Browser(rig).login('Nguyễn Văn A', officerPassword, '//evil.example/x');
     expect(r.headers.location).toBe('/');

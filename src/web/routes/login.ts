@@ -9,8 +9,23 @@ import {
 } from '../../services/accounts';
 import { publicRoute } from '../app';
 import { changePasswordPath, loginPath, requireAccount, safeNext } from '../auth';
+import { HttpError } from '../plugins/errors';
 
 const wrongLogin = 'Sai tên hoặc mật khẩu.';
+
+/**
+ * These forms post `application/x-www-form-urlencoded`; any other body is refused (415) before a parser reads it (a
+ * multipart body without its boundary would otherwise fail inside the parser as a 500).
+ */
+async function formOnly(request: FastifyRequest): Promise<void> {
+  const type = request.headers['content-type'];
+  if (type !== undefined && !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    throw new HttpError(
+      415,
+      'Biểu mẫu này chỉ nhận dữ liệu gửi từ trang đăng nhập (application/x-www-form-urlencoded).',
+    );
+  }
+}
 
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -67,7 +82,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     return loginPage(reply, { next });
   });
 
-  app.post(loginPath, { config: publicRoute(app) }, async (request, reply) => {
+  app.post(loginPath, { config: publicRoute(app), onRequest: formOnly }, async (request, reply) => {
     const next = safeNext(field(request.body, 'next'));
     const name = field(request.body, 'name').slice(0, 200);
     const account = await authenticate(app.deps.store, name, field(request.body, 'password'));
@@ -79,39 +94,43 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(303).redirect(account.mustChangePassword ? changePasswordPath : next, 303);
   });
 
-  app.post('/dang-xuat', async (request, reply) => {
+  app.post('/dang-xuat', { onRequest: formOnly }, async (request, reply) => {
     request.session.delete();
     return reply.code(303).redirect(loginPath, 303);
   });
 
   app.get(changePasswordPath, { preHandler: requireAccount() }, async (request, reply) => passwordPage(request, reply));
 
-  app.post(changePasswordPath, { preHandler: requireAccount(), config: publicRoute(app) }, async (request, reply) => {
-    const account = request.account!;
-    if (account.via !== 'session') return passwordPage(request, reply, 'Chỉ đổi được mật khẩu khi đăng nhập.', 403);
-    const user = await app.deps.store.getUser(account.name);
-    if (!user || !(await verifyPassword(field(request.body, 'current'), user.passwordHash))) {
-      return passwordPage(request, reply, 'Mật khẩu hiện tại không đúng.', 400);
-    }
-    const password = field(request.body, 'password');
-    if (password !== field(request.body, 'confirm')) {
-      return passwordPage(request, reply, 'Hai lần nhập mật khẩu mới không giống nhau.', 400);
-    }
-    if (password === field(request.body, 'current')) {
-      return passwordPage(request, reply, 'Mật khẩu mới phải khác mật khẩu hiện tại.', 400);
-    }
-    try {
-      await changePassword(app.deps.store, account.name, password);
-    } catch (err) {
-      if (err instanceof AccountError) return passwordPage(request, reply, `${capitalize(err.message)}.`, 400);
-      throw err;
-    }
-    // The password's stamp changed: this session goes on under the new one, every other one has ended.
-    const changed = await app.deps.store.getUser(account.name);
-    request.session.regenerate();
-    if (changed) request.session.set('login', { name: changed.name, stamp: sessionStamp(changed.passwordHash) });
-    return reply.code(303).redirect('/', 303);
-  });
+  app.post(
+    changePasswordPath,
+    { onRequest: formOnly, preHandler: requireAccount(), config: publicRoute(app) },
+    async (request, reply) => {
+      const account = request.account!;
+      if (account.via !== 'session') return passwordPage(request, reply, 'Chỉ đổi được mật khẩu khi đăng nhập.', 403);
+      const user = await app.deps.store.getUser(account.name);
+      if (!user || !(await verifyPassword(field(request.body, 'current'), user.passwordHash))) {
+        return passwordPage(request, reply, 'Mật khẩu hiện tại không đúng.', 400);
+      }
+      const password = field(request.body, 'password');
+      if (password !== field(request.body, 'confirm')) {
+        return passwordPage(request, reply, 'Hai lần nhập mật khẩu mới không giống nhau.', 400);
+      }
+      if (password === field(request.body, 'current')) {
+        return passwordPage(request, reply, 'Mật khẩu mới phải khác mật khẩu hiện tại.', 400);
+      }
+      try {
+        await changePassword(app.deps.store, account.name, password);
+      } catch (err) {
+        if (err instanceof AccountError) return passwordPage(request, reply, `${capitalize(err.message)}.`, 400);
+        throw err;
+      }
+      // The password's stamp changed: this session goes on under the new one, every other one has ended.
+      const changed = await app.deps.store.getUser(account.name);
+      request.session.regenerate();
+      if (changed) request.session.set('login', { name: changed.name, stamp: sessionStamp(changed.passwordHash) });
+      return reply.code(303).redirect('/', 303);
+    },
+  );
 }
 
 function capitalize(text: string): string {
