@@ -415,6 +415,39 @@ describe('objectives and funding numbered like tasks', () => {
     expect(plan.duties).toEqual([]);
   });
 
+  it('skips numbered "Mục tiêu" and "Kinh phí" in a plan without Roman sections, and reads its organisation', () => {
+    const flat = [
+      'ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH',
+      'Số: 15/KH-UBND',
+      'Hà Tĩnh, ngày 05 tháng 01 năm 2026',
+      'KẾ HOẠCH',
+      'Triển khai Tháng hành động vì an toàn thực phẩm năm 2026',
+      '1. Mục tiêu',
+      '- Không để xảy ra ngộ độc thực phẩm đông người.',
+      '2. Nhiệm vụ',
+      '2.1. Kiểm tra an toàn thực phẩm tại các chợ đầu mối',
+      '- Cơ quan chủ trì: Sở Y tế.',
+      '- Thời gian: Tháng 4 năm 2026.',
+      '2.2. Tuyên truyền trên sóng phát thanh',
+      '- Cơ quan chủ trì: Báo và Phát thanh, Truyền hình Hà Tĩnh.',
+      '- Thời gian: Quý II/2026.',
+      '3. Kinh phí',
+      'Ngân sách tỉnh năm 2026.',
+      '4. Tổ chức thực hiện',
+      'Sở Y tế là cơ quan đầu mối, theo dõi, đôn đốc, tổng hợp; các cơ quan gửi báo cáo 6 tháng trước ngày 15/6 hằng năm về Ủy ban nhân dân tỉnh.',
+    ].join('\n');
+    const { plan: p, review: r } = importPlanText(flat, { fileName: 'attp.txt' });
+    expect(p.tasks.map((t) => [t.id, t.lead, t.timeframe.rule])).toEqual([
+      ['2.1', ['Sở Y tế'], { type: 'month', year: 2026, month: 4 }],
+      ['2.2', ['Báo và Phát thanh, Truyền hình Hà Tĩnh'], { type: 'quarter', year: 2026, quarter: 2 }],
+    ]);
+    expect(p.focalAgency).toBe('Sở Y tế');
+    expect((p.deadlines ?? []).map((d) => [d.reportKind, d.rule])).toEqual([
+      ['six-month', { type: 'annual', month: 6, day: 15 }],
+    ]);
+    expect(r).toEqual([]);
+  });
+
   it('takes the tasks of a "MỤC TIÊU VÀ NHIỆM VỤ" section from its "Nhiệm vụ" part', () => {
     const mixed = [
       'KẾ HOẠCH',

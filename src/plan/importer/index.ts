@@ -367,7 +367,8 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
   const obligationSpans: { span: Span; field: string }[] = [];
   if (closing) obligationSpans.push({ span: closing.block.span, field: 'deadlines' });
   if (orgSection)
-    for (const child of orgSection.children) obligationSpans.push({ span: child.block.span, field: 'deadlines' });
+    for (const child of orgSection.children.length > 0 ? orgSection.children : [orgSection])
+      obligationSpans.push({ span: child.block.span, field: 'deadlines' });
   for (const { span, field } of obligationSpans) {
     const fromText = extractDeadlines(span, { extra, review, field });
     deadlines.push(...fromText.deadlines);
@@ -551,7 +552,7 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
       deadline.line ?? 1,
       `deadlines[${deadlines.length - 1}]`,
       `việc định kỳ không có ngày: ${quote(deadline.text, 100)}`,
-      `đề xuất hạn “${deadline.subject}”: ${why}`,
+      `đề xuất hạn “${deadline.subject}”: ${why}; mọi cơ quan chủ trì nhiệm vụ nộp, như các kỳ báo cáo khác`,
       'xác nhận hoặc sửa ngày; hạn này chưa có trong văn bản',
     );
   }
