@@ -220,7 +220,7 @@ describe('an agency’s personal submission page', () => {
     const r = await post(`/bao-cao/${token}`, form, '   ');
     expect(r.statusCode).toBe(422);
     expect(r.body).toContain('Báo cáo trống');
-    expect(r.body).toMatch(/<textarea[^>]*name="text"[^>]*>   <\/textarea>/);
+    expect(r.body).toMatch(/<textarea[^>]*name="text"[^>]*> {3}<\/textarea>/);
     expect(await recorded()).toEqual(before);
   });
 
