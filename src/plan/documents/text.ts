@@ -8,6 +8,9 @@ export interface DecodedText {
   warnings: string[];
 }
 
+/** Windows-1252's characters for the bytes 0x80–0x9F (Latin-1 has control codes there). */
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
 /** 1-based line and column of a byte offset. */
 function position(buffer: Buffer, offset: number): { line: number; column: number } {
   let line = 1;
@@ -68,7 +71,8 @@ export function decodeText(buffer: Buffer): DecodedText {
   const invalid = firstInvalidUtf8(body);
   if (invalid < 0) return { text: body.toString('utf8'), warnings: [] };
   return {
-    text: body.toString('latin1'),
+    // Typographic punctuation of an 8-bit file is Windows-1252's (the code page the legacy fonts were used under).
+    text: body.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80] || c),
     latin1: { offset: invalid, ...position(body, invalid), byte: body[invalid] },
     warnings: [],
   };

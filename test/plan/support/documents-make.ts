@@ -54,15 +54,20 @@ function headerCells(text: string): { cells: string[][]; rest: string } {
   return { cells: cells.filter((c) => c.length > 0), rest: lines.slice(title).join('\n') };
 }
 
-const run14 = (text: string, bold = false) => new TextRun({ text, font: FONT, size: SIZE, bold });
+const run14 = (text: string, bold = false, typed = (t: string) => t) =>
+  new TextRun({ text: typed(text), font: FONT, size: SIZE, bold });
 
 /**
  * A .docx of a plan text: the header lines in a borderless two-column table (as the issuing body and the national
  * motto are laid out), then one justified paragraph per paragraph of the text, numbers typed as text; a running
  * header with the page number from page 2 and a footer repeated on every page, as documents from the province's
- * document system have.
+ * document system have. `typed` writes each run's text as a legacy font stored it (see documents-legacy.ts).
  */
-export async function planDocx(text: string, footer = 'Kế hoạch công tác thông tin đối ngoại'): Promise<Buffer> {
+export async function planDocx(
+  text: string,
+  footer = 'Kế hoạch công tác thông tin đối ngoại',
+  typed: (text: string) => string = (t) => t,
+): Promise<Buffer> {
   const { cells, rest } = headerCells(text);
   const children: (Paragraph | Table)[] = [];
   if (cells.length > 0) {
@@ -75,7 +80,7 @@ export async function planDocx(text: string, footer = 'Kế hoạch công tác t
               new TableCell({
                 width: { size: 50, type: WidthType.PERCENTAGE },
                 children: cell.map(
-                  (line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [run14(line, true)] }),
+                  (line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [run14(line, true, typed)] }),
                 ),
               }),
           ),
@@ -89,7 +94,7 @@ export async function planDocx(text: string, footer = 'Kế hoạch công tác t
       new Paragraph({
         alignment: heading ? AlignmentType.LEFT : AlignmentType.JUSTIFIED,
         spacing: { after: 120 },
-        children: [run14(p.text.replace(/^\|\s*/, ''), heading)],
+        children: [run14(p.text.replace(/^\|\s*/, ''), heading, typed)],
       }),
     );
   }
