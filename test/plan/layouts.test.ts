@@ -221,6 +221,19 @@ describe('tasks whose agencies are only the subjects of their prose bullets', ()
     });
   });
 
+  it('does not make an agency that only takes part or supports the lead when another agency does the work', () => {
+    const written = [
+      'KẾ HOẠCH',
+      'Bình ổn thị trường dịp Tết tỉnh Quảng Trị năm 2024',
+      'II. NHIỆM VỤ',
+      '1. Kiểm tra giá cả hàng hóa thiết yếu',
+      '- Công an tỉnh phối hợp phát hiện, xử lý hành vi đầu cơ, găm hàng.',
+      '- Sở Công Thương kiểm tra việc niêm yết giá tại các chợ, siêu thị trong tháng 1/2024.',
+    ].join('\n');
+    const { plan: p } = importPlanText(written, { fileName: 'binh-on-gia.txt' });
+    expect(p.tasks[0]).toMatchObject({ lead: ['Sở Công Thương'], coordinators: ['Công an tỉnh'] });
+  });
+
   it('flags every task whose agencies came from prose, quoting the bullets, at their lines', () => {
     const prose = itemsOf(review, 'agencies-from-prose');
     expect(prose.map((r) => [r.field, r.line])).toEqual([

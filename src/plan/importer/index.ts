@@ -6,7 +6,7 @@ import { extractDeadlines, type DraftDeadline, type DraftDuty } from './deadline
 import { readLetters } from './facets';
 import { parseFields } from './fields';
 import { parseHeader, periodFromTitle, PROVINCE_SOURCES } from './header';
-import { agenciesFromValue, proseRoles, sentenceSubject, subjectAgencies } from './mentions';
+import { agenciesFromValue, proseRoles, sentenceSubject, subjectAgencies, type SubjectRole } from './mentions';
 import { normalizeSource } from './normalize';
 import { matchTask, parseOrganization, rolesIn, type Responsibility } from './organization';
 import { proposeReports } from './proposals';
@@ -218,36 +218,29 @@ export function importPlanText(text: string, opts: ImportOptions = {}): { plan: 
         }
       }
       // Agencies named in the prose: "Sở X chủ trì, phối hợp với …", or as the subjects of its bullets.
-      const evidence: { text: string; line: number }[] = [];
+      const named: { names: string[]; role: SubjectRole; also: string[]; clause: { text: string; line: number } }[] =
+        [];
       for (const clause of spans.flatMap(clauses)) {
         const roles = proseRoles(clause.text, extra);
-        if (roles.lead.length > 0) {
-          if (lead.length === 0) lead.push(...roles.lead);
-          else coordinators.push(...roles.lead.filter((n) => !lead.includes(n)));
-          coordinators.push(...roles.coordinators);
-          evidence.push(clause);
-          continue;
+        if (roles.lead.length > 0) named.push({ names: roles.lead, role: 'lead', also: roles.coordinators, clause });
+        else {
+          const subject = sentenceSubject(clause.text, extra);
+          if (subject.names.length > 0) named.push({ ...subject, also: [], clause });
         }
-        const { names, role } = sentenceSubject(clause.text, extra);
-        if (names.length === 0) continue;
-        if (role === 'lead' && lead.length === 0) lead.push(...names);
-        else coordinators.push(...names);
-        evidence.push(clause);
       }
-      if (lead.length === 0 && coordinators.length > 0) {
-        // Nobody "chủ trì" or "tham mưu": the agencies named first are the lead candidates.
-        const first = sentenceSubject(evidence[0].text, extra).names;
-        const firstNames = first.length > 0 ? first : [coordinators[0]];
-        lead.push(...firstNames);
-      }
+      // The first that leads ("chủ trì", "tham mưu"); failing that the first named, preferring those not said to support.
+      const chosen =
+        named.find((n) => n.role === 'lead') ?? named.find((n) => n.role === 'other') ?? named.find(() => true);
+      if (chosen) lead.push(...chosen.names);
+      for (const n of named) coordinators.push(...(n === chosen ? [] : n.names), ...n.also);
+      const evidence = named.map((n) => n.clause);
       const leads = lead.filter((n) => !isVagueReference(n));
       const others = [...new Set(coordinators)].filter((n) => !leads.includes(n) && !isVagueReference(n));
       if (evidence.length > 0 && leads.length + others.length > 0) {
-        const chose = evidence.some(
-          (e) => proseRoles(e.text, extra).lead.length > 0 || sentenceSubject(e.text, extra).role === 'lead',
-        )
-          ? 'cơ quan “chủ trì” hoặc “tham mưu” đầu tiên là chủ trì'
-          : 'không câu nào nói “chủ trì” hay “tham mưu”, nên cơ quan được nêu đầu tiên là chủ trì';
+        const chose =
+          chosen?.role === 'lead'
+            ? 'cơ quan “chủ trì” hoặc “tham mưu” đầu tiên là chủ trì'
+            : 'không câu nào nói “chủ trì” hay “tham mưu”, nên cơ quan được nêu đầu tiên là chủ trì';
         note(
           'agencies-from-prose',
           'lead',

@@ -131,11 +131,12 @@ export function subjectAgencies(sentence: string, extra: string[] = []): string[
 }
 
 /** What a sentence's subject does, read from the words right after it. */
-export type SubjectRole = 'lead' | 'other';
+export type SubjectRole = 'lead' | 'support' | 'other';
 
 /**
  * The agencies a sentence opens with and whether they lead: "Sở Z tham mưu UBND tỉnh …", "Sở X chủ trì …" and
- * "Sở X là cơ quan chủ trì …" lead; "Sở X, Sở Y và các cơ quan báo chí cử người tham gia …" do something else.
+ * "Sở X là cơ quan chủ trì …" lead; "Sở X, Sở Y và các cơ quan báo chí cử người tham gia …" and "… phối hợp …"
+ * support; anything else ("Sở X mở chuyên trang …") is just done by them.
  */
 export function sentenceSubject(sentence: string, extra: string[] = []): { names: string[]; role: SubjectRole } {
   const text = expandAbbreviations(sentence);
@@ -153,7 +154,8 @@ export function sentenceSubject(sentence: string, extra: string[] = []): { names
     /^[\s,]*(?:(?:là|làm)\s+(?:cơ quan|đơn vị)(?:\s+thường trực)?,?\s+)?(?:chủ trì|tham mưu|chịu trách nhiệm chính)(?![\p{L}])/iu.test(
       after,
     );
-  return { names: unique(names), role: leads ? 'lead' : 'other' };
+  const supports = /^[\s,]*(?:chủ động\s+)?(?:phối hợp|tham gia|hỗ trợ|cử người|cử cán bộ)(?![\p{L}])/iu.test(after);
+  return { names: unique(names), role: leads ? 'lead' : supports ? 'support' : 'other' };
 }
 
 /** Lead and coordinators from prose: "Sở X chủ trì, phối hợp với Sở Y và Z …", "Sở X phối hợp với Y …". */
