@@ -42,6 +42,11 @@ export const commands: readonly LazyCommand[] = [
     load: async () => (await import('./web')).registerWeb,
   },
   {
+    name: 'inbound',
+    summary: 'Nhận thư trả lời của các cơ quan (máy chủ SMTP, hoặc đọc hộp thư IMAP) và ghi nhận thành báo cáo',
+    load: async () => (await import('./inbound')).registerInbound,
+  },
+  {
     name: 'start',
     summary: 'Kiểm tra kế hoạch và khởi động (hoặc tiếp tục) theo dõi trên máy chủ Temporal (TEMPORAL_ADDRESS)',
     load: async () => (await import('./start')).registerStart,

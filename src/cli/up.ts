@@ -37,6 +37,8 @@ export function formatBanner(services: RunningServices): string[] {
     if (info.web.publicUrl !== info.web.url)
       lines.push(`  Địa chỉ trong thư (DONDOC_PUBLIC_URL): ${info.web.publicUrl}`);
   }
+  if (info.inbound)
+    lines.push(`  Nhận thư trả lời (inbound SMTP):       ${info.inbound.smtp}, địa chỉ ${info.inbound.addresses}`);
   lines.push(`  Cơ sở dữ liệu dondoc (database):       ${info.database}`);
   if (info.firstAdmin) {
     lines.push(

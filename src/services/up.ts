@@ -11,6 +11,7 @@ import { assertSearchAttributes } from '../temporal/search-attributes';
 import { activityDepsFromEnv, createWorker } from '../worker';
 import { connectClient, type DondocClient } from '../temporal/client';
 import { startWebServer } from '../web/server';
+import { startInboundFromEnv } from '../inbound/inbound-from-env';
 import { ensureFirstAdmin } from './accounts';
 import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from './data-home';
 import { assertPortFree, portFromEnv, ServiceError } from './ports';
@@ -29,6 +30,8 @@ export interface ServicesInfo {
   mailCapture?: { webUrl: string; smtp: string; dir: string };
   /** dondoc's web server: where it listens, and the address agencies' links use. */
   web?: { url: string; publicUrl: string };
+  /** The listener for replies to dondoc's emails, and the form of the addresses it takes. */
+  inbound?: { smtp: string; addresses: string };
   /** Where email goes: the capture, or `SMTP_URL` without its password. */
   smtp: string;
   /** The SQLite file, or `DATABASE_URL` without its password. */
@@ -167,6 +170,26 @@ export async function startServices(
       workerEnv = { ...workerEnv, DONDOC_PUBLIC_URL: publicUrl };
     }
 
+    // --- replies by email (issue 11 §3): the listener the emails' reply addresses lead to; before the worker ---
+    let inbound: ServicesInfo['inbound'];
+    if (env.DONDOC_INBOUND !== 'off') {
+      const inboundPort = portFromEnv(env, 'DONDOC_INBOUND_SMTP_PORT', 2526);
+      if (inboundPort) {
+        await assertPortFree(
+          inboundPort,
+          'nhận thư trả lời',
+          'Đặt DONDOC_INBOUND_SMTP_PORT để dùng cổng khác (hoặc DONDOC_INBOUND=off).',
+        );
+      }
+      const running = await startInboundFromEnv({ ...workerEnv, DONDOC_INBOUND_SMTP_PORT: String(inboundPort) });
+      stops.push(() => running.stop());
+      inbound = {
+        smtp: `${running.listener.host}:${running.listener.port}`,
+        addresses: `${running.reply.prefix}+<khóa>@${running.reply.domain}`,
+      };
+    }
+    // --- end replies by email ---
+
     progress('worker', temporal.address);
     const deps = await activityDepsFromEnv(workerEnv);
     stops.push(async () => {
@@ -217,6 +240,7 @@ export async function startServices(
         temporal,
         mailCapture,
         web,
+        inbound,
         smtp: mailCapture ? `hộp thư thử nghiệm ${mailCapture.smtp}` : describeSmtpUrl(env.SMTP_URL as string),
         database: env.DATABASE_URL ? hidePassword(env.DATABASE_URL) : (workerEnv.DONDOC_DB as string),
         plansDir,

@@ -54,7 +54,7 @@ describe('dondoc up', () => {
   let dir: string;
   let plans: TestPlans;
   let env: NodeJS.ProcessEnv;
-  let ports: { temporal: number; ui: number; smtp: number; http: number; web: number };
+  let ports: { temporal: number; ui: number; smtp: number; http: number; web: number; inbound: number };
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
@@ -66,6 +66,7 @@ describe('dondoc up', () => {
       smtp: await freePort(),
       http: await freePort(),
       web: await freePort(),
+      inbound: await freePort(),
     };
     const inherited = { ...process.env };
     for (const name of ['TEMPORAL_ADDRESS', 'SMTP_URL', 'DATABASE_URL', 'DONDOC_DB', 'DONDOC_TEST_TEMPORAL_ADDRESS'])
@@ -80,6 +81,7 @@ describe('dondoc up', () => {
       DONDOC_MAIL_CAPTURE_SMTP_PORT: String(ports.smtp),
       DONDOC_MAIL_CAPTURE_HTTP_PORT: String(ports.http),
       DONDOC_WEB_PORT: String(ports.web),
+      DONDOC_INBOUND_SMTP_PORT: String(ports.inbound),
     };
   });
 
@@ -113,6 +115,8 @@ describe('dondoc up', () => {
     expect(await httpStatus(`http://127.0.0.1:${ports.http}/`)).toBe(200);
     expect(first.output()).toContain(`Trang web dondoc (web):                http://127.0.0.1:${ports.web}`);
     expect(await httpStatus(`http://127.0.0.1:${ports.web}/healthz`)).toBe(200);
+    expect(first.output()).toContain(`Nhận thư trả lời (inbound SMTP):       127.0.0.1:${ports.inbound}`);
+    expect(await listening(ports.inbound)).toBe(true);
 
     process.kill(-(first.child.pid as number), 'SIGINT');
     expect(await first.exited).toBe(0);

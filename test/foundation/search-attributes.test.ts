@@ -87,6 +87,7 @@ describe("dondoc's search attributes, checked when the worker starts", () => {
       DONDOC_MAIL_CAPTURE_SMTP_PORT: '0',
       DONDOC_MAIL_CAPTURE_HTTP_PORT: '0',
       DONDOC_WEB_PORT: '0',
+      DONDOC_INBOUND_SMTP_PORT: '0',
       DATABASE_URL: '',
     };
     await expect(startServices(env)).rejects.toMatchObject({
