@@ -145,6 +145,9 @@ export function calendarIcsEvents(entries: CalendarEntry[]): IcsEvent[] {
 /** How often subscribed calendars fetch the feed again (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
 export const FEED_REFRESH = 'PT6H';
 
+/** Subject queries in flight at once for one feed. */
+const QUERY_CONCURRENCY = 8;
+
 /** What the feed needs: the workflows (for the current state) and the plans. */
 export interface AgencyCalendarDeps {
   temporal: Client;
@@ -222,20 +225,25 @@ export async function agencyCalendarEvents(deps: AgencyCalendarDeps, agency: str
   for (const { plan, directory } of plans) {
     const resolved = new AgencyResolver(directory).resolve(agency).agency?.name ?? agency;
     const entries = planCalendar(plan, directory, calendar).filter((e) => agencyKey(e.agency) === agencyKey(resolved));
-    const views = new Map<string, Promise<SubjectView | undefined>>();
-    const viewOf = (subject: Subject): Promise<SubjectView | undefined> => {
-      const id = subjectWorkflowId(plan.id, subject);
-      let view = views.get(id);
-      if (!view) {
-        // A plan not started (or a workflow gone) still has its schedule: show that.
-        view = querySubject(deps.temporal, id).catch(() => undefined);
-        views.set(id, view);
-      }
-      return view;
-    };
+    // One query per subject the agency has a part in, a few at a time (a busy agency has tens of tasks per plan).
+    const subjects = [
+      ...new Map(
+        entries.filter((e) => e.role !== 'focal').map((e) => [subjectWorkflowId(plan.id, e.subject), e.subject]),
+      ).keys(),
+    ];
+    const views = new Map<string, SubjectView | undefined>();
+    const queue = [...subjects];
+    await Promise.all(
+      Array.from({ length: Math.min(QUERY_CONCURRENCY, queue.length) }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          // A plan not started (or a workflow gone) still has its schedule: that is shown.
+          views.set(id, await querySubject(deps.temporal, id).catch(() => undefined));
+        }
+      }),
+    );
     const base = calendarIcsEvents(entries);
     for (let i = 0; i < entries.length; i++) {
-      const view = entries[i].role === 'focal' ? undefined : await viewOf(entries[i].subject);
+      const view = entries[i].role === 'focal' ? undefined : views.get(subjectWorkflowId(plan.id, entries[i].subject));
       const event = currentEvent(entries[i], base[i], view);
       if (event) events.push(event);
     }
