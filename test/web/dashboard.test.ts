@@ -136,6 +136,15 @@ describe('the dashboard pages', () => {
     const reported = await officerSession.request('GET', task('2'));
     expect(reported.body).toContain('Báo cáo kết quả nhiệm vụ 2 của Sở Tài chính.');
     expect(reported.body).toContain('Nhật ký');
+    const link = /href="([^"]+\/tep\/[0-9a-f]{64})"/.exec(reported.body)?.[1];
+    expect(link).toBeDefined();
+    const file = await officerSession.request('GET', link!);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Bảng số liệu kinh phí.xlsx')}`);
+    expect(file.rawPayload.toString()).toContain('số liệu thử nghiệm');
+    // A file is served only through a report of the task it is asked for.
+    const elsewhere = await officerSession.request('GET', link!.replace('/nv-2/', '/nv-1/'));
+    expect(elsewhere.statusCode).toBe(404);
   });
 
   it('answers 404 with a Vietnamese page for an unknown plan or task', async () => {

@@ -18,11 +18,12 @@ export function rankingSpec(
   options: { width?: number } = {},
 ): TopLevelSpec {
   const width = options.width ?? 360;
-  const narrow = width < 250;
+  const narrow = width < 320;
   const values = ranking.map((r, i) => ({
     agency: `${i + 1}. ${r.agency}`,
     rate: Math.round((r.rate ?? 0) * 1000) / 10,
-    text: percentVi(r.rate) + (narrow ? '' : ` (${r.onTime}/${r.owed})`),
+    text: `${percentVi(r.rate)} (${r.onTime}/${r.owed})`,
+    caption: `${i + 1}. ${r.agency}: ${percentVi(r.rate)} (${r.onTime}/${r.owed})`,
     mine: r.agency === highlight,
   }));
   const y = {
@@ -30,16 +31,17 @@ export function rankingSpec(
     type: 'nominal' as const,
     sort: values.map((v) => v.agency),
     title: null,
-    axis: { labelLimit: narrow ? 130 : 300, labelFontSize: 11 },
+    // On a phone the names go above their bars (full width), not beside them.
+    axis: narrow ? null : { labelLimit: 300, labelFontSize: 11 },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width,
-    height: { step: 20 },
+    height: { step: narrow ? 34 : 20 },
     data: { values },
     layer: [
       {
-        mark: { type: 'bar', cornerRadiusEnd: 2 },
+        mark: { type: 'bar', cornerRadiusEnd: 2, ...(narrow ? { size: 10, yOffset: 7 } : {}) },
         encoding: {
           y,
           x: {
@@ -58,10 +60,15 @@ export function rankingSpec(
           },
         },
       },
-      {
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#1d2733' },
-        encoding: { y, x: { field: 'rate', type: 'quantitative' }, text: { field: 'text' } },
-      },
+      narrow
+        ? {
+            mark: { type: 'text', align: 'left', baseline: 'bottom', dy: 1, fontSize: 11, color: '#1d2733' },
+            encoding: { y, x: { datum: 0, type: 'quantitative' }, text: { field: 'caption' } },
+          }
+        : {
+            mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#1d2733' },
+            encoding: { y, x: { field: 'rate', type: 'quantitative' }, text: { field: 'text' } },
+          },
     ],
   } as TopLevelSpec;
 }

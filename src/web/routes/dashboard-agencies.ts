@@ -17,7 +17,7 @@ export async function dashboardAgencyRoutes(app: FastifyInstance): Promise<void>
     const chart = data.ranking.length
       ? await renderResponsive(
           (width) => rankingSpec(data.ranking.slice(0, CHART_TOP), undefined, { width }),
-          { wide: 360, narrow: 140 },
+          { wide: 360, narrow: 300 },
           'Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn',
         )
       : undefined;
@@ -39,7 +39,7 @@ export async function dashboardAgencyRoutes(app: FastifyInstance): Promise<void>
       const chart = data.ranking.length
         ? await renderResponsive(
             (width) => rankingSpec(data.ranking.slice(0, CHART_TOP), data.agency, { width }),
-            { wide: 360, narrow: 140 },
+            { wide: 360, narrow: 300 },
             `Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn; ${data.agency} tô đậm`,
           )
         : undefined;

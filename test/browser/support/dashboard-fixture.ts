@@ -154,6 +154,12 @@ export async function startDashboardRig(name: string, overrides: Partial<WebDeps
   const wf = (taskId: string, planId = plans.planId) => subjectWorkflowId(planId, { type: 'task', taskId });
   for (const id of ['1', '2', '3', '4']) await eventually(async () => (await querySubject(client, wf(id))).current);
   await eventually(async () => (await querySubject(client, wf('1', plans.reportingPlanId))).current);
+  // Task 2's report carries a file, as an agency's would.
+  const file = await store.putAttachment({
+    filename: 'Bảng số liệu kinh phí.xlsx',
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    content: Buffer.from('PK\u0003\u0004 số liệu thử nghiệm'),
+  });
   for (const [taskId, agency] of [
     ['2', 'Sở Tài chính'],
     ['4', 'Sở Y tế'],
@@ -166,6 +172,7 @@ export async function startDashboardRig(name: string, overrides: Partial<WebDeps
           occurrenceId: view.current!.id,
           submissionId: `thu-${taskId}`,
           text: `Báo cáo kết quả nhiệm vụ ${taskId} của ${agency}.`,
+          ...(taskId === '2' ? { attachments: [file] } : {}),
         },
       ],
     });
