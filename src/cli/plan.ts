@@ -38,7 +38,10 @@ async function importCommand(
   } catch (err) {
     if ((err as Error).name !== 'ImportError') throw err;
     const line = (err as { line?: number }).line;
-    console.error(`${file}${line ? `:${line}` : ''}: ${(err as Error).message}`);
+    const where = line ? (describeOrigin(doc, line) ?? locate(doc, line).line) : undefined;
+    console.error(
+      `${file}${where === undefined ? '' : typeof where === 'number' ? `:${where}` : ` (${where})`}: ${(err as Error).message}`,
+    );
     return EXIT_BAD_INPUT;
   }
   const { review } = result;
@@ -53,8 +56,12 @@ async function importCommand(
   const plan = { ...head, source, tasks, deadlines, duties };
   // In source order, so the officer reads the list beside the text; --json keeps the importer's order.
   for (const item of [...review].sort((a, b) => a.line - b.line)) {
-    const where = describeOrigin(doc, item.line);
-    console.error(where ? `${file} (${where}) ${item.field}: ${item.message}` : formatReviewItem(item, file));
+    // A PDF's or a .docx's line is given as page and line or paragraph; an item of the whole document has none.
+    if (doc.kind === 'text') console.error(formatReviewItem(item, file));
+    else {
+      const where = item.field === 'source' ? undefined : describeOrigin(doc, item.line);
+      console.error(`${file}${where ? ` (${where})` : ''} ${item.field}: ${item.message}`);
+    }
   }
   if (options.json) {
     const { kind, pages, ocr, warnings } = doc;

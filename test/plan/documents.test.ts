@@ -395,6 +395,7 @@ describe('dondoc plan import of a document', () => {
     const ocrItems = out.review.filter((r) => r.kind === 'ocr-confidence').map((r) => r.field);
     expect(ocrItems).toContain('source');
     out.plan.tasks.forEach((task, i) => task.lead.length && expect(ocrItems).toContain(`tasks[${i}].lead`));
-    expect(stderr).toMatch(/scan\.pdf \(trang 1, dòng \d+\) source: .*OCR/);
+    expect(stderr).toMatch(/scan\.pdf source: .*OCR/);
+    expect(stderr).toMatch(/scan\.pdf \(trang 1, dòng \d+\) tasks\[0\]\.lead: .*OCR/);
   }, 240_000);
 });
