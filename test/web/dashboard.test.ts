@@ -238,6 +238,13 @@ describe('the dashboard pages', () => {
     expect(after.audit.length).toBe(before.audit.length);
   });
 
+  it('offers no admin forms on a task whose workflow has ended', async () => {
+    const r = await adminSession.request('GET', task('2'));
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('đã kết thúc');
+    expect(r.body).not.toContain('/huy"');
+  });
+
   it('requires a reason before asking the workflow', async () => {
     const url = task('3');
     const r = await adminSession.request('POST', `${url}/tam-dung`, { _csrf: await adminSession.csrf(url), 'ly-do': '' });
