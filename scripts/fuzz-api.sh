@@ -4,7 +4,8 @@
 # `schemathesis run --checks not_a_server_error`. Exits non-zero when any request gets a 5xx answer, when the run
 # does not finish within its time bound, or when the servers do not start. Stops everything it started.
 #
-#   scripts/fuzz-api.sh                 FUZZ_MAX_EXAMPLES (default 8) cases per operation, FUZZ_TIME_LIMIT (170 s)
+#   scripts/fuzz-api.sh    FUZZ_MAX_EXAMPLES (default 8) cases per operation, FUZZ_TIME_LIMIT (170 s), FUZZ_CHECKS
+#                          (default not_a_server_error; e.g. not_a_server_error,status_code_conformance), FUZZ_SEED
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,7 +81,7 @@ status=0
 # One worker: hypothesis's lambda descriptions parse source with `ast`, which fails intermittently across threads on
 # Python 3.11 ("AST constructor recursion depth mismatch"), and the server has 2 cores anyway.
 timeout --signal=INT "${time_limit}" "${venv}/bin/schemathesis" --no-color run "${base}/api/openapi.json" \
-  --checks not_a_server_error \
+  --checks "${FUZZ_CHECKS:-not_a_server_error}" \
   -H "Authorization: Bearer ${token}" \
   --max-examples "${max_examples}" \
   --workers 1 \

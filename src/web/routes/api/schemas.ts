@@ -24,6 +24,15 @@ export const readProblems = {
   400: problem('Tham số không hợp lệ'),
   401: problem('Thiếu hoặc sai mã truy cập'),
   404: problem('Không có'),
+  // Fastify's router answers this itself, before any route (a path parameter longer than 100 characters as sent).
+  414: {
+    description: 'Địa chỉ quá dài',
+    content: {
+      'application/json': {
+        schema: z.looseObject({ statusCode: z.number().int(), code: z.string(), message: z.string() }),
+      },
+    },
+  },
   429: problem('Quá nhiều yêu cầu'),
   503: problem('Temporal hoặc cơ sở dữ liệu không trả lời'),
 } as const;
@@ -33,6 +42,8 @@ export const actionProblems = {
   ...readProblems,
   403: problem('Mã truy cập chỉ được đọc (officer)'),
   409: problem('Nhiệm vụ chưa chạy hoặc đã kết thúc'),
+  413: problem('Nội dung gửi lên quá lớn'),
+  415: problem('Chỉ nhận application/json'),
   422: problem('Quy trình từ chối yêu cầu (lý do trong detail)'),
   501: problem('Chưa hỗ trợ'),
 } as const;
@@ -49,7 +60,7 @@ export const PlanId = z
 
 export const SubjectKey = z
   .string()
-  .max(200)
+  .max(100)
   .regex(/^(nv|sp)-[^/]+$/, 'cần nv-<số nhiệm vụ> hoặc sp-<mã sản phẩm>')
   .meta({
     description: 'nv-<số nhiệm vụ> (ví dụ nv-2.4.1) hoặc sp-<mã sản phẩm phải nộp>',
