@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { icsUid } from '../../src/activities/render/ics';
 import { querySubject } from '../../src/services/subject-updates';
 import { extendDueUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
+import { maskTokens } from '../../src/web/app';
 import { eventually } from '../support/temporal';
 import { startAgencyRig, type AgencyRig } from '../browser/support/agency-rig';
 
@@ -67,6 +68,11 @@ describe('an agency’s calendar feed', () => {
     expect(String(lead.description)).toContain('Chờ số liệu quý');
     const coordinator = (await feed('Sở Nội vụ')).byUid.get(coordinatorUid)!;
     expect(coordinator.startDate.toString() > before).toBe(true);
+  });
+
+  it('keeps its token out of logged URLs', async () => {
+    const token = await rig.signer.calendarToken('Sở Tài chính');
+    expect(maskTokens(`/lich/${token}.ics`)).toBe('/lich/***.ics');
   });
 
   it.each([
