@@ -12,6 +12,7 @@ import { createReplyAddresses, newReplyKey, replyAddress } from '../../src/activ
 import { createMailer, type Mailer } from '../../src/activities/email/transport';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import type { Store } from '../../src/activities/storage/store';
+import { formatInbound, inboundListCommand } from '../../src/cli/inbound';
 import { reportConfirmCommand } from '../../src/cli/report';
 import { startCommand } from '../../src/cli/start';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/smtp-listener';
@@ -357,6 +358,9 @@ describeEachStore('reports by replying to the email, through SMTP on loopback', 
     await eventually(
       async () => (await captured('[Đã xác nhận báo cáo]', 'nguyenvanb@thu-dien-tu.example')).length === 1,
     );
+    const listed = formatInbound(await inboundListCommand('accepted', env)).join('\n');
+    expect(listed).toContain(`${pending.id}  `);
+    expect(listed).toContain(`đã ghi nhận  nguyenvanb@thu-dien-tu.example`);
     // Confirmed once: a second confirmation is refused.
     await expect(reportConfirmCommand(pending.id, 'Trần Thị C', env)).rejects.toMatchObject({
       name: 'CommandError',
