@@ -1,7 +1,12 @@
 import ICAL from 'ical.js';
 import { icsUid } from '../../src/activities/render/ics';
 import { querySubject } from '../../src/services/subject-updates';
-import { extendDueUpdate, subjectWorkflowId, type SubjectView } from '../../src/workflows/contract';
+import {
+  closeOccurrenceUpdate,
+  extendDueUpdate,
+  subjectWorkflowId,
+  type SubjectView,
+} from '../../src/workflows/contract';
 import { maskTokens } from '../../src/web/app';
 import { eventually } from '../support/temporal';
 import { startAgencyRig, type AgencyRig } from '../browser/support/agency-rig';
@@ -68,6 +73,20 @@ describe('an agency’s calendar feed', () => {
     expect(String(lead.description)).toContain('Chờ số liệu quý');
     const coordinator = (await feed('Sở Nội vụ')).byUid.get(coordinatorUid)!;
     expect(coordinator.startDate.toString() > before).toBe(true);
+  });
+
+  it('marks a period closed through the workflow, with the agency’s outcome and no more alarms', async () => {
+    const task2 = subjectWorkflowId(rig.planId, { type: 'task', taskId: '2' });
+    const open = await eventually(async () => (await querySubject(rig.client, task2)).current);
+    const uid = icsUid(rig.planId, 'task-2', open.id, 'lead', 'Sở Y tế');
+    expect((await feed('Sở Y tế')).byUid.get(uid)!.summary).not.toContain('[Đã đóng]');
+    await rig.client.workflow.getHandle(task2).executeUpdate(closeOccurrenceUpdate, {
+      args: [{ occurrenceId: open.id, by: 'Nguyễn Văn A', reason: 'Kiểm thử' }],
+    });
+    const event = (await feed('Sở Y tế')).byUid.get(uid)!;
+    expect(event.summary.startsWith('[Đã đóng]')).toBe(true);
+    expect(String(event.description)).toContain('chưa báo cáo');
+    expect(event.component.getAllSubcomponents('valarm')).toHaveLength(0);
   });
 
   it('keeps its token out of logged URLs', async () => {
