@@ -104,9 +104,7 @@ export function rankAgencies(outcomes: readonly Outcome[]): AgencyRate[] {
   return [...by.entries()]
     .map(([agency, list]) => rateOf(agency, list))
     .filter((r) => r.owed > 0)
-    .sort(
-      (a, b) => (b.rate ?? 0) - (a.rate ?? 0) || b.owed - a.owed || a.agency.localeCompare(b.agency, 'vi'),
-    );
+    .sort((a, b) => (b.rate ?? 0) - (a.rate ?? 0) || b.owed - a.owed || a.agency.localeCompare(b.agency, 'vi'));
 }
 
 /** What one agency still owes in a snapshot: open periods it has not reported, and each subject's next period. */
@@ -208,9 +206,7 @@ export async function agencyStatus(
   const key = agencyKey(agency);
   const owes = read
     .flatMap((s) => debtsOf(s, agency))
-    .sort(
-      (a, b) => debtOrder[a.status] - debtOrder[b.status] || (a.due ?? '9999').localeCompare(b.due ?? '9999'),
-    );
+    .sort((a, b) => debtOrder[a.status] - debtOrder[b.status] || (a.due ?? '9999').localeCompare(b.due ?? '9999'));
   const outcomes = read.flatMap(outcomesOf);
   const mine = outcomes.filter((o) => agencyKey(o.agency) === key);
   const periodIds = [...new Set(mine.map((o) => o.periodId))];

@@ -332,7 +332,8 @@ export function occurrenceRows(
     }
   }
   return [...rows.values()].sort(
-    (a, b) => (a.leadDue?.effective ?? '9999').localeCompare(b.leadDue?.effective ?? '9999') || a.id.localeCompare(b.id),
+    (a, b) =>
+      (a.leadDue?.effective ?? '9999').localeCompare(b.leadDue?.effective ?? '9999') || a.id.localeCompare(b.id),
   );
 }
 

@@ -43,7 +43,10 @@ export function summaryBody(html: string): string {
 }
 
 /** The plan's reporting periods: from the plan workflow when it runs (it knows what was sent), else the schedule. */
-async function periodsOf(deps: ReadDeps, loaded: LoadedPlan): Promise<(SummaryPeriod & { sent: boolean; failed?: string })[]> {
+async function periodsOf(
+  deps: ReadDeps,
+  loaded: LoadedPlan,
+): Promise<(SummaryPeriod & { sent: boolean; failed?: string })[]> {
   const view = await deps.temporal.workflow
     .getHandle(planWorkflowId(loaded.plan.id))
     .query(planStateQuery)
@@ -111,8 +114,22 @@ export async function compileSummaryNow(
   const email = renderSummaryEmail(summary, names);
   const stem = summaryFileStem(summary);
   const documents: SummaryDocument[] = [
-    { planId: plan.id, periodId: period.id, format: 'docx', filename: `${stem}.docx`, contentType: DOCX, content: docx },
-    { planId: plan.id, periodId: period.id, format: 'xlsx', filename: `${stem}.xlsx`, contentType: XLSX, content: xlsx },
+    {
+      planId: plan.id,
+      periodId: period.id,
+      format: 'docx',
+      filename: `${stem}.docx`,
+      contentType: DOCX,
+      content: docx,
+    },
+    {
+      planId: plan.id,
+      periodId: period.id,
+      format: 'xlsx',
+      filename: `${stem}.xlsx`,
+      contentType: XLSX,
+      content: xlsx,
+    },
     {
       planId: plan.id,
       periodId: period.id,

@@ -156,9 +156,7 @@ export async function taskStatus(deps: ReadDeps, planId: string, key: string): P
     cancelled: view?.cancelled,
     occurrences,
     openPeriods: occurrences.filter((o) => o.phase === 'open').map((o) => ({ id: o.id, label: o.label })),
-    agencies: [
-      ...new Set([...s.lead, ...s.coordinators, ...(view?.focalAgency ? [view.focalAgency] : [])]),
-    ],
+    agencies: [...new Set([...s.lead, ...s.coordinators, ...(view?.focalAgency ? [view.focalAgency] : [])])],
     audit: mergeAudit(audit, view?.audit ?? []),
     now: snapshot.now.toISOString(),
     snapshot: s,

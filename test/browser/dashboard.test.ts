@@ -54,7 +54,10 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(/\/dang-nhap/);
     await page.fill('input[name="name"]', account.name);
     await page.fill('input[name="password"]', account.password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/dang-nhap')), page.click('button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.startsWith('/dang-nhap')),
+      page.click('button[type="submit"]'),
+    ]);
   }
 
   async function shoot(page: Page, name: string): Promise<void> {

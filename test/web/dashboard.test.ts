@@ -78,7 +78,8 @@ describe('the dashboard pages', () => {
 
   const plan = () => `/ke-hoach/${rig.plans.planId}`;
   const task = (id: string) => `${plan()}/nhiem-vu/nv-${id}`;
-  const rowsOf = (body: string) => [...body.matchAll(/href="\/ke-hoach\/[^/]+\/nhiem-vu\/(nv-[^"]+)"/g)].map((m) => m[1]);
+  const rowsOf = (body: string) =>
+    [...body.matchAll(/href="\/ke-hoach\/[^/]+\/nhiem-vu\/(nv-[^"]+)"/g)].map((m) => m[1]);
 
   it('lists the plan’s tasks on Kế hoạch with a filter form that works without JavaScript', async () => {
     const r = await officerSession.request('GET', plan());
@@ -140,7 +141,9 @@ describe('the dashboard pages', () => {
     expect(link).toBeDefined();
     const file = await officerSession.request('GET', link!);
     expect(file.statusCode).toBe(200);
-    expect(file.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Bảng số liệu kinh phí.xlsx')}`);
+    expect(file.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('Bảng số liệu kinh phí.xlsx')}`,
+    );
     expect(file.rawPayload.toString()).toContain('số liệu thử nghiệm');
     // A file is served only through a report of the task it is asked for.
     const elsewhere = await officerSession.request('GET', link!.replace('/nv-2/', '/nv-1/'));
@@ -183,10 +186,16 @@ describe('the dashboard pages', () => {
     const periodId = /name="ky" value="([^"]+)"/.exec((await adminSession.request('GET', url)).body)?.[1];
     expect(periodId).toBeDefined();
     // An officer may not compile.
-    const forged = await officerSession.request('POST', `${url}/lap`, { _csrf: await officerSession.csrf(url), ky: periodId! });
+    const forged = await officerSession.request('POST', `${url}/lap`, {
+      _csrf: await officerSession.csrf(url),
+      ky: periodId!,
+    });
     expect(forged.statusCode).toBe(403);
     expect(await rig.deps.store.getSummaryDocument(rig.plans.reportingPlanId, periodId!, 'docx')).toBeUndefined();
-    const done = await adminSession.request('POST', `${url}/lap`, { _csrf: await adminSession.csrf(url), ky: periodId! });
+    const done = await adminSession.request('POST', `${url}/lap`, {
+      _csrf: await adminSession.csrf(url),
+      ky: periodId!,
+    });
     expect(done.statusCode).toBe(303);
     const after = await officerSession.request('GET', String(done.headers.location));
     expect(after.body).toContain('Đã lập tổng hợp');
@@ -219,7 +228,10 @@ describe('the dashboard pages', () => {
     const url = task('3');
     const page = await adminSession.request('GET', url);
     expect(page.body).toContain('/gia-han"');
-    const before = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
+    const before = await querySubject(
+      rig.rig.client,
+      subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }),
+    );
     const period = before.current!.id;
     // The workflow refuses a new due date that is not after the current one.
     const r = await adminSession.request('POST', `${url}/gia-han`, {
@@ -233,7 +245,10 @@ describe('the dashboard pages', () => {
     expect(r.body).toContain('phải sau hạn hiện tại');
     expect(r.body).toContain('value="Lý do thử nghiệm"');
     expect(r.body).toContain('value="2020-01-01"');
-    const after = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
+    const after = await querySubject(
+      rig.rig.client,
+      subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }),
+    );
     expect(after.current!.extensions).toEqual([]);
     expect(after.audit.length).toBe(before.audit.length);
   });
@@ -247,7 +262,10 @@ describe('the dashboard pages', () => {
 
   it('requires a reason before asking the workflow', async () => {
     const url = task('3');
-    const r = await adminSession.request('POST', `${url}/tam-dung`, { _csrf: await adminSession.csrf(url), 'ly-do': '' });
+    const r = await adminSession.request('POST', `${url}/tam-dung`, {
+      _csrf: await adminSession.csrf(url),
+      'ly-do': '',
+    });
     expect(r.statusCode).toBe(422);
     expect(r.body).toContain('Cần ghi lý do');
     const view = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));

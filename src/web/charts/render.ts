@@ -37,7 +37,10 @@ export async function renderChart(spec: TopLevelSpec, title: string): Promise<st
     cache.set(key, hit);
     return hit;
   }
-  const view = new vega.View(vega.parse(compile(full, { logger: quiet }).spec), { renderer: 'none', logLevel: vega.None });
+  const view = new vega.View(vega.parse(compile(full, { logger: quiet }).spec), {
+    renderer: 'none',
+    logLevel: vega.None,
+  });
   try {
     const svg = accessible(await view.toSVG(), title);
     cache.set(key, svg);
@@ -60,6 +63,9 @@ export async function renderResponsive(
   widths: { wide: number; narrow: number },
   title: string,
 ): Promise<{ wide: string; narrow: string }> {
-  const [wide, narrow] = await Promise.all([renderChart(make(widths.wide), title), renderChart(make(widths.narrow), title)]);
+  const [wide, narrow] = await Promise.all([
+    renderChart(make(widths.wide), title),
+    renderChart(make(widths.narrow), title),
+  ]);
   return { wide, narrow };
 }

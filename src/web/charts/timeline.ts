@@ -98,7 +98,12 @@ export function timelineSpec(
             legend: null,
           },
           fill: {
-            condition: { test: `datum.kind !== '${KIND_VI.nominal}'`, field: 'status', type: 'nominal', scale: color.scale },
+            condition: {
+              test: `datum.kind !== '${KIND_VI.nominal}'`,
+              field: 'status',
+              type: 'nominal',
+              scale: color.scale,
+            },
             value: 'white',
           },
         },

@@ -43,7 +43,12 @@ export async function dashboardAgencyRoutes(app: FastifyInstance): Promise<void>
             `Xếp hạng cơ quan theo tỷ lệ báo cáo đúng hạn; ${data.agency} tô đậm`,
           )
         : undefined;
-      return dashboardPage(request, reply, 'agency', 'agencies', { title: data.agency, data, chart, chartTop: CHART_TOP });
+      return dashboardPage(request, reply, 'agency', 'agencies', {
+        title: data.agency,
+        data,
+        chart,
+        chartTop: CHART_TOP,
+      });
     },
   );
 }

@@ -78,7 +78,11 @@ const BADGE_CLASS: Record<OfficerStatus, string> = {
   'not-followed': 'muted',
 };
 
-const STEP_VI: Record<string, string> = { reminder: 'nhắc hạn', overdue: 'báo quá hạn', escalation: 'báo cáo cấp trên' };
+const STEP_VI: Record<string, string> = {
+  reminder: 'nhắc hạn',
+  overdue: 'báo quá hạn',
+  escalation: 'báo cáo cấp trên',
+};
 const PARTY_VI: Record<string, string> = { lead: 'chủ trì', coordinators: 'phối hợp' };
 
 /** Formatting and small HTML fragments every dashboard template gets as `it.h`. */
