@@ -105,9 +105,12 @@ describe('the digest email', () => {
         entry('overdue', '2.4.1', '2025-05-15', { step: 2, replyAddress: 'baocao+k1@dondoc.example' }),
         entry('reminder', '1.1', '2025-05-21'),
       ],
+      calendarUrl: 'https://dondoc.example/lich/xyz.ics',
       focalAgencies: ['Sở Thông tin và Truyền thông'],
     });
     expect(rendered.subject).toBe('[Việc cần báo cáo] Tổng hợp ngày 20/5/2025 – Sở Tài chính: 3 việc, 1 quá hạn');
+    expect(rendered.text).toContain('Google Calendar): https://dondoc.example/lich/xyz.ics');
+    expect(rendered.html).toContain('<a href="https://dondoc.example/lich/xyz.ics">');
     const order = ['2.4.1', '1.1', '2.2'].map((id) => rendered.text.indexOf(`Nhiệm vụ ${id}`));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(rendered.text).toContain('ĐÃ QUÁ HẠN (1 VIỆC)');

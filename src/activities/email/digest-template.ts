@@ -205,7 +205,14 @@ function toHtml(ctx: DigestContext, subject: string): string {
       parts.push('</table>', '</div>');
     }
   }
-  for (const note of notes(ctx)) parts.push(`<p style="color: #555;">${e(note)}</p>`);
+  for (const note of notes(ctx)) {
+    // The feed's address as a link (the plain-text part shows it as it is).
+    const html =
+      ctx.calendarUrl && note.endsWith(ctx.calendarUrl)
+        ? `${e(note.slice(0, -ctx.calendarUrl.length))}<a href="${e(ctx.calendarUrl)}">${e(ctx.calendarUrl)}</a>`
+        : e(note);
+    parts.push(`<p style="color: #555;">${html}</p>`);
+  }
   parts.push(
     '<p>Trân trọng.</p>',
     `<p style="color: #555; border-top: 1px solid #ccc; padding-top: 8px;">${e(signature(ctx))}<br>${e(footer)}</p>`,
