@@ -379,23 +379,31 @@ describe('dondoc plan import of a document', () => {
     expect(await readFile(join(dir, 'text.txt'), 'utf8')).toContain('KẾ HOẠCH');
   });
 
-  it('says in the review list that a scanned page was read by OCR, and flags every name', async () => {
+  it('says in the review list which pages of a partly scanned PDF OCR read, and flags the names on them', async () => {
     if (!needs('soffice', 'poppler', 'tesseract')) return;
     const { dir } = await work;
-    const scanned = await scanPdf((await documentsOf(id)).pdf!, join(dir, 'scan.pdf'), 1, 1);
-    const { status, stdout, stderr } = dondoc('plan', 'import', scanned, '--json');
+    // Page 1 keeps its text layer, page 2 is a scan: the signed page of a plan often is.
+    const pdf = (await documentsOf(id)).pdf!;
+    await run('pdfseparate', ['-f', '1', '-l', '1', pdf, join(dir, 'text-%d.pdf')]);
+    await scanPdf(pdf, join(dir, 'scan-2.pdf'), 2, 2);
+    const mixed = join(dir, 'mixed.pdf');
+    await run('pdfunite', [join(dir, 'text-1.pdf'), join(dir, 'scan-2.pdf'), mixed]);
+    const { status, stdout, stderr } = dondoc('plan', 'import', mixed, '--json');
     expect(status).toBe(0);
     const out = JSON.parse(stdout) as {
       plan: PlanInput;
       document: { kind: string; ocr: { pages: number[]; meanConfidence: number } };
       review: ReviewItem[];
     };
-    expect(out.document).toMatchObject({ kind: 'pdf-scanned', ocr: { pages: [1] } });
-    expect(out.plan.tasks.length).toBeGreaterThan(0);
-    const ocrItems = out.review.filter((r) => r.kind === 'ocr-confidence').map((r) => r.field);
-    expect(ocrItems).toContain('source');
-    out.plan.tasks.forEach((task, i) => task.lead.length && expect(ocrItems).toContain(`tasks[${i}].lead`));
-    expect(stderr).toMatch(/scan\.pdf source: .*OCR/);
-    expect(stderr).toMatch(/scan\.pdf \(trang 1, dòng \d+\) tasks\[0\]\.lead: .*OCR/);
+    expect(out.document).toMatchObject({ kind: 'pdf-scanned', pages: 2, ocr: { pages: [2] } });
+    const flagged = new Set(out.review.filter((r) => r.kind === 'ocr-confidence').map((r) => r.field));
+    expect(flagged).toContain('source');
+    // The tasks whose text is all on page 1 (the text layer): every one but the last that page starts.
+    const page1 = importPlanText((await readPlanDocument(join(dir, 'text-1.pdf'))).text).plan.tasks.map((t) => t.id);
+    const onPage1 = out.plan.tasks.filter((t) => page1.slice(0, -1).includes(t.id));
+    const onPage2 = out.plan.tasks.filter((t) => !page1.includes(t.id) && t.lead.length > 0);
+    for (const t of onPage2) expect(flagged).toContain(`tasks[${out.plan.tasks.indexOf(t)}].lead`);
+    for (const t of onPage1) expect(flagged).not.toContain(`tasks[${out.plan.tasks.indexOf(t)}].lead`);
+    expect(stderr).toMatch(/mixed\.pdf source: .*OCR.* trang 2;/);
   }, 240_000);
 });

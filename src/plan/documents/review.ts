@@ -7,7 +7,8 @@ const percent = (n: number) => `${n.toFixed(1).replace('.', ',')}%`;
 /**
  * Review items the document itself calls for, added to the importer's: what the reader changed (encodings
  * converted, page furniture dropped, format told by content), and for a scanned PDF, which pages OCR read with
- * what confidence, and every agency name of the draft, since OCR misreads names without saying so.
+ * what confidence, and every agency name OCR read (the tasks and deadlines on scanned pages, and the focal
+ * agency), since OCR misreads names without saying so.
  */
 export function documentReview(doc: PlanDocument, plan: PlanInput): ReviewItem[] {
   const items: ReviewItem[] = doc.warnings.map((warning) =>
@@ -37,12 +38,27 @@ export function documentReview(doc: PlanDocument, plan: PlanInput): ReviewItem[]
       }),
     );
   };
+  // In a PDF only partly scanned, the names of a task that lies on text-layer pages only were not read by OCR.
+  const read = new Set(ocr.pages);
+  const pageOf = (line: number) => locate(doc, line).page;
+  const starts = [...plan.tasks.map((t) => t.line ?? 1), ...(plan.deadlines ?? []).map((d) => d.line ?? 1)].sort(
+    (a, b) => a - b,
+  );
+  const byOcr = (line: number) => {
+    const first = pageOf(line);
+    if (first === undefined) return true;
+    const next = starts.find((s) => s > line);
+    const last = next !== undefined ? (pageOf(next - 1) ?? first) : (doc.pages ?? first);
+    for (let p = first; p <= last; p++) if (read.has(p)) return true;
+    return false;
+  };
   plan.tasks.forEach((task, i) => {
+    if (!byOcr(task.line ?? 1)) return;
     names(task.lead, task.line ?? 1, `tasks[${i}].lead`);
     names(task.coordinators, task.line ?? 1, `tasks[${i}].coordinators`);
   });
   (plan.deadlines ?? []).forEach((d, i) => {
-    if (d.owedBy !== 'all') names(d.owedBy, d.line ?? 1, `deadlines[${i}].owedBy`);
+    if (d.owedBy !== 'all' && byOcr(d.line ?? 1)) names(d.owedBy, d.line ?? 1, `deadlines[${i}].owedBy`);
   });
   names([plan.focalAgency], 1, 'focalAgency');
   return items;
