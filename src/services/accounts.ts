@@ -73,9 +73,14 @@ export function generatePassword(): string {
   return randomBytes(15).toString('base64url');
 }
 
+/** True when `text` holds a C0 control character or DEL (never part of a name people type). */
+export function hasControlCharacters(text: string): boolean {
+  return [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+}
+
 function cleanName(name: string): string {
   const clean = name.normalize('NFC').trim();
-  if (!clean || clean.length > 100 || /[\u0000-\u001f\u007f]/.test(clean)) {
+  if (!clean || clean.length > 100 || hasControlCharacters(clean)) {
     throw new AccountError(`tên tài khoản "${name}" không hợp lệ: cần 1–100 ký tự, không có ký tự điều khiển`);
   }
   return clean;
@@ -101,8 +106,9 @@ function checkPassword(password: string): string {
 export type UserSummary = Omit<UserRecord, 'passwordHash'>;
 
 function summary(user: UserRecord): UserSummary {
-  const { passwordHash: _hash, ...rest } = user;
-  return rest;
+  const rest: Partial<UserRecord> = { ...user };
+  delete rest.passwordHash;
+  return rest as UserSummary;
 }
 
 /**

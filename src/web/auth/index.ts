@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import {
+  hasControlCharacters,
   sessionAccount,
   tokenAccount,
   type Account,
@@ -54,7 +55,7 @@ function isApi(request: FastifyRequest): boolean {
 /** A path of this site to come back to after login: only a local absolute path (no `//host`, no `/\host`). */
 export function safeNext(next: unknown): string {
   if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (/[\u0000-\u001f\\]/.test(next) || next.length > 2000) return '/';
+  if (hasControlCharacters(next) || next.includes('\\') || next.length > 2000) return '/';
   return next;
 }
 
