@@ -1,6 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { startDashboardRig, admin, officer, type DashboardRig } from '../browser/support/dashboard-fixture';
+import { rankAgencies } from '../../src/services/agency-status';
+import { occurrenceRows, periodLabel } from '../../src/services/plan-snapshot';
 import { planStatus } from '../../src/services/plan-status';
+import { rankingSpec } from '../../src/web/charts/ranking';
+import { chartCache, renderChart } from '../../src/web/charts/render';
 import { querySubject } from '../../src/services/subject-updates';
 import { subjectWorkflowId } from '../../src/workflows/contract';
 
@@ -314,5 +318,145 @@ describe('the dashboard pages', () => {
       expect([url, r.statusCode]).toEqual([url, 303]);
       expect(r.headers.location).toBe(`/dang-nhap?next=${encodeURIComponent(url)}`);
     }
+  });
+});
+
+describe('officers’ statuses from a workflow’s view (pure)', () => {
+  const now = Date.parse('2026-12-02T03:00:00Z');
+  const due = (date: string) => ({ nominal: date, effective: date, at: `${date}T23:59:59.999+07:00` });
+  const occurrence = (id: string, date: string) => ({
+    id,
+    kind: 'report' as const,
+    label: `Kỳ ${id}`,
+    source: 'x',
+    due: { lead: due(date) },
+    steps: [],
+  });
+  const schedule = [
+    occurrence('a', '2026-09-01'),
+    occurrence('b', '2026-11-20'),
+    occurrence('c', '2026-12-05'),
+    occurrence('d', '2027-03-01'),
+    occurrence('e', '2026-06-01'),
+  ];
+  const view = {
+    planId: 'p',
+    subject: { type: 'task' as const, taskId: '1' },
+    status: 'overdue' as const,
+    lead: ['Sở A'],
+    coordinators: ['Sở B'],
+    current: {
+      id: 'b',
+      label: 'Kỳ b',
+      due: { lead: due('2026-11-20') },
+      reported: {},
+      owing: ['Sở A', 'Sở B'],
+      overdue: ['Sở A'],
+      extensions: [],
+    },
+    upcoming: [
+      { id: 'c', label: 'Kỳ c', leadDue: '2026-12-05' },
+      { id: 'd', label: 'Kỳ d', leadDue: '2027-03-01' },
+    ],
+    closed: [
+      {
+        id: 'a',
+        label: 'Kỳ a',
+        closedAt: '2026-09-05T00:00:00Z',
+        outcomes: { 'Sở A': 'late' as const, 'Sở B': 'missing' as const },
+      },
+    ],
+    notFollowed: [{ id: 'e', label: 'Kỳ e', leadDue: '2026-06-01' }],
+    audit: [],
+  };
+
+  it('classifies each occurrence: closed by the leads’ outcomes, open by who is late, future by its distance', () => {
+    const rows = occurrenceRows(schedule, view, [], now);
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.phase, r.status]]))).toEqual({
+      a: ['closed', 'late'],
+      b: ['open', 'overdue'],
+      c: ['upcoming', 'due-soon'],
+      d: ['upcoming', 'in-progress'],
+      e: ['not-followed', 'not-followed'],
+    });
+  });
+
+  it('shows an extension: the date the plan set, and the new one the lead owes by', () => {
+    const extended = {
+      ...view,
+      current: {
+        ...view.current,
+        due: { lead: due('2026-12-20') },
+        overdue: [],
+        extensions: [
+          {
+            at: '2026-11-25T00:00:00Z',
+            from: due('2026-11-20'),
+            to: due('2026-12-20'),
+            reason: 'r',
+            grantedBy: 'Quản trị',
+          },
+        ],
+      },
+    };
+    const b = occurrenceRows(schedule, extended, [], now).find((r) => r.id === 'b')!;
+    expect([b.due?.effective, b.extendedTo?.effective, b.leadDue?.effective, b.status]).toEqual([
+      '2026-11-20',
+      '2026-12-20',
+      '2026-12-20',
+      'in-progress',
+    ]);
+  });
+
+  it('follows nothing of a cancelled task, and nothing of one whose workflow cannot be read', () => {
+    const cancelled = { ...view, cancelled: { at: 'x', by: 'y', reason: 'z' } };
+    expect(occurrenceRows(schedule, cancelled, [], now).find((r) => r.id === 'd')?.status).toBe('not-followed');
+    expect(new Set(occurrenceRows(schedule, undefined, [], now).map((r) => r.status))).toEqual(
+      new Set(['not-followed']),
+    );
+  });
+
+  it('ranks agencies by on-time rate, then by how much they owed', () => {
+    const o = (agency: string, outcome: 'on-time' | 'late' | 'missing') => ({
+      agency,
+      planId: 'p',
+      periodId: 'x',
+      label: 'x',
+      outcome,
+    });
+    const ranking = rankAgencies([
+      o('B', 'on-time'),
+      o('B', 'on-time'),
+      o('A', 'on-time'),
+      o('C', 'late'),
+      o('C', 'on-time'),
+    ]);
+    expect(ranking.map((r) => [r.agency, r.rate])).toEqual([
+      ['B', 1],
+      ['A', 1],
+      ['C', 0.5],
+    ]);
+  });
+
+  it('names a period shared by tasks with different dates by what the names have in common', () => {
+    expect(periodLabel(['Báo cáo năm 2025', 'Báo cáo năm 2025'])).toBe('Báo cáo năm 2025');
+    expect(periodLabel(['Hoàn thành nhiệm vụ (Trước ngày 1/12)', 'Hoàn thành nhiệm vụ (Trước ngày 5/12)'])).toBe(
+      'Hoàn thành nhiệm vụ',
+    );
+  });
+
+  it('renders the same chart once: a second page gets the cached SVG', async () => {
+    chartCache.clear();
+    const spec = rankingSpec([{ agency: 'Sở A', owed: 2, onTime: 1, late: 1, missing: 0, rate: 0.5 }]);
+    const first = await renderChart(spec, 'Xếp hạng');
+    expect(chartCache.size()).toBe(1);
+    expect(
+      await renderChart(
+        rankingSpec([{ agency: 'Sở A', owed: 2, onTime: 1, late: 1, missing: 0, rate: 0.5 }]),
+        'Xếp hạng',
+      ),
+    ).toBe(first);
+    expect(chartCache.size()).toBe(1);
+    expect(first).toContain('50%');
   });
 });
