@@ -640,10 +640,17 @@ export class SqlStore implements Store {
 
   async useApiToken(tokenSha256: string): Promise<ApiTokenRecord | undefined> {
     const [row] = await this.db.all<ApiTokenRow>(
-      'UPDATE api_tokens SET last_used_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL RETURNING *',
-      [this.now(), tokenSha256],
+      'SELECT * FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL',
+      [tokenSha256],
     );
-    return row ? toApiToken(row) : undefined;
+    if (!row) return undefined;
+    // The last use to the minute: a busy client does not turn every API read into a database write.
+    const now = this.clock();
+    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= 60_000) {
+      row.last_used_at = now.toISOString();
+      await this.db.run('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [row.last_used_at, row.id]);
+    }
+    return toApiToken(row);
   }
 
   async listApiTokens(): Promise<ApiTokenRecord[]> {

@@ -205,7 +205,7 @@ export interface Store {
     tokenSha256: string;
     createdBy: string;
   }): Promise<ApiTokenRecord>;
-  /** The live (not revoked) token with this hash, its last use recorded now; undefined otherwise. */
+  /** The live (not revoked) token with this hash, its last use recorded (to the minute); undefined otherwise. */
   useApiToken(tokenSha256: string): Promise<ApiTokenRecord | undefined>;
   listApiTokens(): Promise<ApiTokenRecord[]>;
   /** Revokes a live token; false when there is none with this id (or it was revoked already). */
