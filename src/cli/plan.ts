@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readPlanDocument, type PlanDocument } from '../plan/documents';
-import { describeOrigin, documentReview, fileLines, locate } from '../plan/documents/review';
-import { formatReviewItem, importPlanText } from '../plan/importer';
+import { importPlanDocument } from '../plan/documents/import';
+import { describeOrigin, locate } from '../plan/documents/review';
+import { formatReviewItem } from '../plan/importer';
 import { loadDirectoryFile, loadPlanFile } from '../plan/load';
 import { formatProblem, type PlanError } from '../plan/problems';
 import type { Directory } from '../plan/schema';
@@ -28,13 +29,12 @@ async function importCommand(
   options: { output?: string; json?: boolean; directory?: string; text?: string },
 ): Promise<number> {
   const doc = await readSource(file);
-  const text = doc.text;
-  if (options.text) await writeFile(options.text, text, 'utf8');
+  if (options.text) await writeFile(options.text, doc.text, 'utf8');
   let directory: Directory | undefined;
   if (options.directory) directory = (await loadDirectoryFile(options.directory)).directory;
-  let result: ReturnType<typeof importPlanText>;
+  let result: ReturnType<typeof importPlanDocument>;
   try {
-    result = importPlanText(text, { fileName: file, directory });
+    result = importPlanDocument(doc, { fileName: file, directory });
   } catch (err) {
     if ((err as Error).name !== 'ImportError') throw err;
     const line = (err as { line?: number }).line;
@@ -45,9 +45,6 @@ async function importCommand(
     return EXIT_BAD_INPUT;
   }
   const { review } = result;
-  // The document's own items (OCR confidence, every name OCR read, conversions), lines back to the file's.
-  review.push(...documentReview(doc, result.plan));
-  fileLines(doc, result.plan, review);
   const out = options.output;
   const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file))
     .split('\\')
