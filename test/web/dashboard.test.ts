@@ -272,8 +272,16 @@ describe('the dashboard pages', () => {
     });
     expect(r.statusCode).toBe(422);
     expect(r.body).toContain('Cần ghi lý do');
+    const recipients = await adminSession.request('POST', `${url}/dia-chi`, {
+      _csrf: await adminSession.csrf(url),
+      'co-quan': 'Sở Nội vụ',
+      'dia-chi': 'moi@sonv.thunghiem.example',
+    });
+    expect(recipients.statusCode).toBe(422);
+    expect(recipients.body).toContain('value="moi@sonv.thunghiem.example"');
     const view = await querySubject(rig.rig.client, subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' }));
     expect(view.paused).toBeUndefined();
+    expect(view.audit.some((a) => a.action === 'set-recipients')).toBe(false);
   });
 
   it('extends a due date for an admin, recorded with the account’s name', async () => {
@@ -295,6 +303,40 @@ describe('the dashboard pages', () => {
     expect(page.body).toContain(`${admin.name} cho gia hạn`);
     const after = await querySubject(rig.rig.client, wf);
     expect(after.current!.extensions.map((e) => e.grantedBy)).toEqual([admin.name]);
+  });
+
+  it('pauses and resumes reminders, changes an agency’s addresses and closes a period, each audited under the account', async () => {
+    const url = task('3');
+    const wf = subjectWorkflowId(rig.plans.planId, { type: 'task', taskId: '3' });
+    const post = async (action: string, form: Record<string, string>) => {
+      const r = await adminSession.request('POST', `${url}/${action}`, {
+        _csrf: await adminSession.csrf(url),
+        ...form,
+      });
+      expect([action, r.statusCode]).toEqual([action, 303]);
+      return adminSession.request('GET', String(r.headers.location));
+    };
+    const paused = await post('tam-dung', { 'ly-do': 'Đợi họp giao ban' });
+    expect(paused.body).toContain('Đã tạm dừng nhắc hạn.');
+    expect(paused.body).toContain('/tiep-tuc"');
+    expect((await querySubject(rig.rig.client, wf)).paused?.by).toBe(admin.name);
+    await post('tiep-tuc', { 'ly-do': 'Đã họp xong' });
+    expect((await querySubject(rig.rig.client, wf)).paused).toBeUndefined();
+    await post('dia-chi', {
+      'co-quan': 'Sở Nội vụ',
+      'dia-chi': 'a@sonv.thunghiem.example, b@sonv.thunghiem.example',
+      'ly-do': 'Đổi văn thư',
+    });
+    const period = (await querySubject(rig.rig.client, wf)).current!.id;
+    const closed = await post('dong-ky', { ky: period, 'ly-do': 'Không cần báo cáo nữa' });
+    expect(closed.body).toContain('Đã đóng kỳ báo cáo.');
+    const audit = (await querySubject(rig.rig.client, wf)).audit;
+    for (const action of ['pause', 'resume', 'set-recipients', 'close']) {
+      expect(audit.filter((a) => a.action === action).map((a) => a.by)).toEqual([admin.name]);
+    }
+    expect(audit.find((a) => a.action === 'set-recipients')?.detail).toContain(
+      'a@sonv.thunghiem.example, b@sonv.thunghiem.example',
+    );
   });
 
   it('refuses an officer’s forged admin POST with 403 and changes nothing', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminAction, reasonRequired, type AdminActionName, type AdminRequest } from '../../services/admin-actions';
+import { adminAction, type AdminActionName, type AdminRequest } from '../../services/admin-actions';
 import { parseSubjectKey } from '../../services/plan-snapshot';
 import { requireAccount } from '../auth';
 import { HttpError } from '../plugins/errors';
@@ -75,7 +75,8 @@ export async function adminActionRoutes(app: FastifyInstance): Promise<void> {
       };
       const kept = (status: number, error: string) =>
         renderTaskPage(request, reply, { status, action: request.params.action, error, values });
-      if (reasonRequired[name] && !values.reason) return kept(422, 'Cần ghi lý do.');
+      // The pages ask a reason for every action (the CLI may resume or change addresses without one).
+      if (!values.reason) return kept(422, 'Cần ghi lý do.');
       let action: AdminRequest;
       switch (name) {
         case 'extend':
