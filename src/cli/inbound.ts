@@ -62,6 +62,52 @@ export async function inboundCommand(env: NodeJS.ProcessEnv = process.env): Prom
   await inbound.stop();
 }
 
+/**
+ * `dondoc inbound --imap imaps://user@host/INBOX`: reads the replies from a mailbox instead of listening for SMTP, every
+ * `everySeconds`; the password is `DONDOC_IMAP_PASSWORD`. Runs until SIGINT or SIGTERM.
+ */
+export async function inboundImapCommand(
+  url: string,
+  everySeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const { imapMailboxFromUrl, startImapPoller } = await import('../inbound/imap-poller');
+  const { inboundDepsFromEnv } = await import('../inbound/inbound-from-env');
+  const { receiveReply } = await import('../services/inbound-reply');
+  let mailbox;
+  try {
+    mailbox = imapMailboxFromUrl(url);
+  } catch (err) {
+    throw new CommandError((err as Error).message, 2);
+  }
+  const password = env.DONDOC_IMAP_PASSWORD;
+  if (!password) throw new CommandError('--imap cần mật khẩu hộp thư trong DONDOC_IMAP_PASSWORD', 2);
+  if (!Number.isFinite(everySeconds) || everySeconds < 5) throw new CommandError('--every: ít nhất 5 giây', 2);
+  const { deps, close } = await inboundDepsFromEnv(env);
+  const poller = startImapPoller({
+    mailbox,
+    password,
+    receive: (raw) => receiveReply(deps, raw),
+    everyMs: everySeconds * 1000,
+    warn: (line) => console.warn(`dondoc inbound: ${line}`),
+  });
+  console.log(
+    `dondoc inbound đang đọc hộp thư (polling) ${mailbox.user}@${mailbox.host}/${mailbox.mailbox} mỗi ${everySeconds} giây`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  console.log('Đang dừng (stopping)…');
+  await poller.stop();
+  await close();
+}
+
 /** Registers `dondoc inbound`. */
 export function registerInbound(program: Command): void {
   program
@@ -69,10 +115,19 @@ export function registerInbound(program: Command): void {
     .description('Nhận thư trả lời của các cơ quan (máy chủ SMTP, hoặc đọc hộp thư IMAP) và ghi nhận thành báo cáo')
     .option('--list', 'liệt kê các thư trả lời đã nhận rồi thoát')
     .option('--status <status>', 'với --list: chỉ thư có trạng thái này (ví dụ pending-confirmation)')
-    .action((options: { list?: boolean; status?: string }) =>
+    .option(
+      '--imap <url>',
+      'đọc thư từ hộp thư IMAP thay vì nhận qua SMTP, ví dụ imaps://baocao@mail.tinh.gov.vn/INBOX',
+    )
+    .option('--every <seconds>', 'với --imap: đọc hộp thư mỗi chừng ấy giây', '60')
+    .action((options: { list?: boolean; status?: string; imap?: string; every: string }) =>
       runCommand(async () => {
         if (options.list) {
           for (const line of formatInbound(await inboundListCommand(options.status))) console.log(line);
+          return;
+        }
+        if (options.imap) {
+          await inboundImapCommand(options.imap, Number(options.every));
           return;
         }
         await inboundCommand();
