@@ -1,5 +1,5 @@
 import { parseFields, startsWithLabel } from './fields';
-import { proseRoles } from './mentions';
+import { proseRoles, sentenceSubject } from './mentions';
 import type { Node } from './segment';
 
 /**
@@ -27,7 +27,10 @@ export function facetOf(text: string): string | undefined {
 function ownLeadOrTime(node: Node): boolean {
   const { fields } = parseFields(node.block.span);
   if (fields.some((f) => f.role === 'lead' || f.role === 'timeframe')) return true;
-  return proseRoles(node.block.span.text).lead.length > 0;
+  const text = node.block.span.text;
+  if (proseRoles(text).lead.length > 0) return true;
+  // "Sở X tham mưu …" opening one of its sentences or bullets.
+  return text.split(/(?<=[.;:])\s+|\s[-–]\s+/u).some((s) => sentenceSubject(s).role === 'lead');
 }
 
 /** How a numbered heading's lettered items are read. */
