@@ -198,8 +198,22 @@ function scheduleOf(loaded: LoadedPlan, subject: Subject, calendar: WorkingCalen
   return occurrences;
 }
 
+/** How long a page waits for one workflow's answer (a worker that is down must not hold the page for long). */
+export const QUERY_DEADLINE_MS = 5_000;
+
 async function queryView(client: Client, workflowId: string): Promise<SubjectView> {
-  return client.withDeadline(Date.now() + 10_000, () => client.workflow.getHandle(workflowId).query(subjectStateQuery));
+  return client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+    client.workflow.getHandle(workflowId).query(subjectStateQuery),
+  );
+}
+
+/** The plan workflow's view, or undefined when it cannot be read (not started, no worker). */
+export async function queryPlanView(client: Client, planId: string): Promise<PlanView | undefined> {
+  return client
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(planWorkflowId(planId)).query(planStateQuery),
+    )
+    .catch(() => undefined);
 }
 
 /** Why a workflow's state cannot be shown, for people. */
@@ -400,10 +414,7 @@ export async function planSnapshot(deps: ReadDeps, loaded: LoadedPlan, only?: Su
   const [calendar, extensions, planView, states] = await Promise.all([
     calendarFor(loaded),
     deps.store.listExtensions({ planId }),
-    deps.temporal.workflow
-      .getHandle(planWorkflowId(planId))
-      .query(planStateQuery)
-      .catch(() => undefined),
+    queryPlanView(deps.temporal, planId),
     mapLimit(subjects, QUERY_CONCURRENCY, (subject) =>
       queryView(deps.temporal, subjectWorkflowId(planId, subject)).then(
         (view) => ({ view }),

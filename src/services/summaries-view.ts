@@ -6,9 +6,8 @@ import { renderSummaryEmail } from '../activities/render/summary-email';
 import { renderSummaryXlsx } from '../activities/render/summary-xlsx';
 import { summaryPeriods } from '../deadlines/schedule';
 import type { LoadedPlan } from '../plan/load';
-import { planStateQuery, planWorkflowId } from '../workflows/contract';
 import { PlanNotFoundError } from './plan-status';
-import { calendarFor, findLoadedPlan, type ReadDeps } from './plan-snapshot';
+import { calendarFor, findLoadedPlan, queryPlanView, type ReadDeps } from './plan-snapshot';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -47,10 +46,7 @@ async function periodsOf(
   deps: ReadDeps,
   loaded: LoadedPlan,
 ): Promise<(SummaryPeriod & { sent: boolean; failed?: string })[]> {
-  const view = await deps.temporal.workflow
-    .getHandle(planWorkflowId(loaded.plan.id))
-    .query(planStateQuery)
-    .catch(() => undefined);
+  const view = await queryPlanView(deps.temporal, loaded.plan.id);
   if (view?.periods.length) return view.periods;
   return summaryPeriods(loaded.plan, await calendarFor(loaded)).map((p) => ({ ...p, sent: false }));
 }
