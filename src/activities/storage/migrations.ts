@@ -184,9 +184,9 @@ export const migrations: readonly Migration[] = [
     `,
   },
   // --- end replies by email ---
-  // --- accounts (issue 12): migration 5 ---
+  // --- accounts (issue 12): migration 4 ---
   {
-    version: 5,
+    version: 4,
     name: 'accounts and API tokens',
     // Only hashes are kept: a scrypt hash of each password, the SHA-256 of each API token.
     sql: () => `
