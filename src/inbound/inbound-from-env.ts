@@ -46,9 +46,16 @@ export interface RunningInbound {
 /** Starts the SMTP listener on `DONDOC_INBOUND_SMTP_HOST`:`DONDOC_INBOUND_SMTP_PORT` (127.0.0.1:2526). */
 export async function startInboundFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<RunningInbound> {
   const { deps, close } = await inboundDepsFromEnv(env);
+  const host = env.DONDOC_INBOUND_SMTP_HOST || '127.0.0.1';
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    // It authenticates nobody: only the organisation's mail server should be able to reach it.
+    console.warn(
+      `dondoc inbound: máy chủ nhận thư nghe trên ${host}, không xác thực người gửi; chỉ cho máy chủ thư của cơ quan kết nối tới (tường lửa).`,
+    );
+  }
   try {
     const listener = await startSmtpListener({
-      host: env.DONDOC_INBOUND_SMTP_HOST || '127.0.0.1',
+      host,
       port: portFromEnv(env, 'DONDOC_INBOUND_SMTP_PORT', defaultInboundSmtpPort),
       reply: deps.reply,
       receive: (raw, envelope) => receiveReply(deps, raw, envelope),
