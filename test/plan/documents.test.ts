@@ -138,6 +138,17 @@ describe('a scanned PDF', () => {
   }, 240_000);
 });
 
+describe('a scan longer than OCR reads at once', () => {
+  it('is refused before any page is read, saying how many pages it has', async () => {
+    if (!needs('soffice', 'poppler')) return;
+    const { dir } = await work;
+    const scanned = await scanPdf((await documentsOf('thai-binh-ttdn-2019')).pdf!, join(dir, 'long.pdf'), 1, 2);
+    await expect(readPlanDocument(scanned, { maxOcrPages: 1 })).rejects.toThrow(
+      /có 2 trang quét, quá 1 trang OCR đọc một lần/,
+    );
+  });
+});
+
 describe('Word auto-numbering', () => {
   it('keeps the numbers Word draws (I., 1., a), bullets), restarting under each heading', async () => {
     const buffer = await numberedDocx([
@@ -255,6 +266,29 @@ describe('legacy Vietnamese encodings', () => {
     );
   });
 
+  it('reads an old Word .doc typed in VNI (converted to .docx by LibreOffice) to the plan of its Unicode text', async () => {
+    if (!needs('soffice')) return;
+    const id = 'thai-binh-ttdn-2019';
+    const dir = directory('thai-binh');
+    const { dir: folder } = await work;
+    const docx = join(folder, 'vni.docx');
+    await writeFile(docx, await planDocx(source(id), 'Kế hoạch thông tin đối ngoại', toVni));
+    const profile = join(folder, 'lo-doc');
+    await run(
+      'soffice',
+      ['--headless', `-env:UserInstallation=file://${profile}`, '--convert-to', 'doc', '--outdir', folder, docx],
+      {
+        timeout: 180_000,
+      },
+    );
+    const doc = await readPlanDocument(join(folder, 'vni.doc'));
+    expect(doc.kind).toBe('docx');
+    expect(doc.warnings.join('\n')).toMatch(/Word cũ \(\.doc\)[\s\S]*VNI/);
+    expect(essentials(importPlanText(doc.text, { fileName: `${id}.txt`, directory: dir }).plan)).toEqual(
+      essentials(importPlanText(source(id), { fileName: `${id}.txt`, directory: dir }).plan),
+    );
+  }, 240_000);
+
   it('leaves Unicode text alone', async () => {
     const doc = await readPlanDocument({ buffer: Buffer.from(`${UNICODE}\n`), name: 'moi.txt' });
     expect(doc.text).toBe(`${UNICODE}\n`);
@@ -279,9 +313,9 @@ describe('documents that are not plans', () => {
 
   it.each([
     [
-      'an old Word .doc',
+      'an old Office file that is no Word document',
       Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
-      /Word cũ \(\.doc\).*\.docx/,
+      /Office cũ/,
     ],
     ['a PNG image', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), /ảnh PNG/],
     ['a ZIP that is no .docx', Buffer.from('PK\u0003\u0004 xl/workbook.xml', 'latin1'), /Excel/],

@@ -1,13 +1,14 @@
 import { DocumentError } from './document';
 
 /** What a file is, by its content. */
-export type Format = 'text' | 'docx' | 'pdf';
+export type Format = 'text' | 'docx' | 'doc' | 'pdf';
 
 const startsWith = (buffer: Buffer, bytes: number[]) => bytes.every((b, i) => buffer[i] === b);
 
 /**
  * Tells a plan document's format by its first bytes (a name can lie: a PDF saved as .txt, a .doc renamed .docx):
- * a ZIP holding word/document.xml is .docx, "%PDF" is a PDF, anything else is read as text. Formats dondoc does not
+ * a ZIP holding word/document.xml is .docx, an OLE file with a WordDocument stream is .doc, "%PDF" is a PDF,
+ * anything else is read as text. Formats dondoc does not
  * read are refused with what to do instead.
  */
 export function detectFormat(buffer: Buffer): Format {
@@ -20,10 +21,11 @@ export function detectFormat(buffer: Buffer): Format {
     throw new DocumentError('tệp nén ZIP không chứa văn bản Word (thiếu word/document.xml): cần .docx, .pdf hoặc .txt');
   }
   if (buffer.subarray(0, 1024).includes('%PDF-')) return 'pdf';
-  if (startsWith(buffer, [0xd0, 0xcf, 0x11, 0xe0]))
-    throw new DocumentError(
-      'tệp Word cũ (.doc): mở bằng Word hoặc LibreOffice và lưu thành .docx (soffice --headless --convert-to docx) rồi nhập lại',
-    );
+  if (startsWith(buffer, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    // An OLE compound file: Word 97–2003 when it holds the "WordDocument" stream (its name is stored in UTF-16).
+    if (buffer.includes(Buffer.from('WordDocument', 'utf16le'))) return 'doc';
+    throw new DocumentError('tệp Office cũ (.xls, .ppt…) không phải văn bản Word: cần .doc, .docx, .pdf hoặc .txt');
+  }
   if (buffer.subarray(0, 5).toString('latin1') === '{\\rtf')
     throw new DocumentError('tệp RTF: lưu thành .docx rồi nhập lại');
   const image = [

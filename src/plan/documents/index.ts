@@ -25,7 +25,11 @@ export interface DocumentBuffer {
 export interface ReadOptions {
   /** OCR pages at most this many at a time (default: 2, or 1 on a one-core machine). */
   ocrConcurrency?: number;
+  /** Scanned pages OCR reads at most (default 60, some 5–10 minutes on 2 cores): a longer scan is refused. */
+  maxOcrPages?: number;
 }
+
+const MAX_OCR_PAGES = 60;
 
 const lines = (text: string) => text.split(/\r\n|\r|\n|\u2028|\u2029/).map((t, i) => ({ text: t, line: i + 1 }));
 
@@ -43,8 +47,8 @@ function textPages(text: string): SourcePage[] {
 
 /**
  * Reads a plan document into the text the importer parses: a text file (UTF-8, UTF-16, or TCVN3/VNI bytes), a
- * .docx, a PDF with a text layer, or a scanned PDF (its pages without text read by OCR). The format is told by the
- * content, not the name. Text from every source is normalised (`normalizeText`). Throws `DocumentError` with the
+ * .docx (or a .doc, converted by LibreOffice), a PDF with a text layer, or a scanned PDF (its pages without text
+ * read by OCR). The format is told by the content, not the name. Text from every source is normalised (`normalizeText`). Throws `DocumentError` with the
  * reason for anything else.
  */
 export async function readPlanDocument(
@@ -68,7 +72,14 @@ export async function readPlanDocument(
   const format = detectFormat(buffer);
   const warnings: string[] = [];
   const extension = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
-  const expected: Record<string, string> = { txt: 'text', text: 'text', md: 'text', docx: 'docx', pdf: 'pdf' };
+  const expected: Record<string, string> = {
+    txt: 'text',
+    text: 'text',
+    md: 'text',
+    docx: 'docx',
+    doc: 'doc',
+    pdf: 'pdf',
+  };
   if (extension && expected[extension] && expected[extension] !== format)
     warnings.push(
       `tệp có đuôi .${extension} nhưng nội dung là ${format === 'text' ? 'văn bản thuần' : format.toUpperCase()}: đã đọc theo nội dung`,
@@ -85,10 +96,11 @@ export async function readPlanDocument(
     latin1 = decoded.latin1;
     kind = 'text';
     pages = textPages(decoded.text);
-  } else if (format === 'docx') {
+  } else if (format === 'docx' || format === 'doc') {
     // Readers load when a document of their kind comes: the CLI's other commands start without them.
     const { readDocx } = await import('./docx');
-    const docx = await readDocx(buffer);
+    if (format === 'doc') warnings.push('tệp Word cũ (.doc) đã được LibreOffice chuyển sang .docx để đọc');
+    const docx = await readDocx(format === 'doc' ? await (await import('./doc')).docToDocx(buffer) : buffer);
     warnings.push(...docx.warnings);
     kind = 'docx';
     // A line of a .docx is a paragraph: number the lines by paragraph, as Word's outline shows them.
@@ -99,6 +111,11 @@ export async function readPlanDocument(
     const read = await withFile(input, buffer, async (file) => {
       const text = await readPdfText(file);
       const missing = text.filter((p) => !p.readable).map((p) => p.page);
+      const limit = options.maxOcrPages ?? MAX_OCR_PAGES;
+      if (missing.length > limit)
+        throw new DocumentError(
+          `tệp PDF có ${missing.length} trang quét, quá ${limit} trang OCR đọc một lần: tách riêng phần kế hoạch rồi nhập lại`,
+        );
       const scanned = missing.length > 0 ? await ocrPdf(file, missing, options.ocrConcurrency) : [];
       return { text, scanned };
     });

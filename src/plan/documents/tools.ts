@@ -7,6 +7,7 @@ const PACKAGES: Record<string, string> = {
   pdftoppm: 'poppler-utils',
   pdfinfo: 'poppler-utils',
   tesseract: 'tesseract-ocr tesseract-ocr-vie',
+  soffice: 'libreoffice-writer-nogui',
 };
 
 /** Runs a program on a document and returns its stdout; a missing program or a failure is a `DocumentError`. */
