@@ -179,6 +179,7 @@ export function createDigestActivities(deps: DigestDeps): Pick<Activities, 'queu
     for (const { request } of owed) {
       const { plan, directory } = await lookupPlan(deps.plans, request.planId);
       zone = plan.timezone;
+      // Each item's own addresses (a task's override, else the directory's): whoever its single email would reach.
       for (const a of recipientAddresses(directory, request.to, request.recipientOverrides))
         if (!addresses.includes(a)) addresses.push(a);
       for (const a of focalAddresses(plan, directory)) if (!replyTo.includes(a)) replyTo.push(a);
