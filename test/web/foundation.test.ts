@@ -95,6 +95,17 @@ describe('the web app', () => {
     expect(r.body).toContain('CSRF');
   });
 
+  it('answers a malformed multipart body with 400, not a server error', async () => {
+    const r = await rig.app.inject({
+      method: 'POST',
+      url: '/bao-cao/aaaaaaaaaaaa.bbbbbbbbbbbbb.cccccccccccc',
+      headers: { accept: 'text/html', 'content-type': 'multipart/form-data' },
+      payload: 'abc',
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.body).toContain('multipart/form-data');
+  });
+
   it('sends security headers and serves the stylesheet', async () => {
     const r = await rig.app.inject({ method: 'GET', url: '/assets/site.css' });
     expect(r.statusCode).toBe(200);

@@ -96,6 +96,10 @@ export const errorsPlugin = fp(async (app) => {
     if (err.validation) {
       return sendProblem(request, reply, 400, `Dữ liệu không hợp lệ: ${err.message}`);
     }
+    // busboy's parse errors carry neither code nor status: a malformed upload is the client's fault, not a crash.
+    if (/^(Multipart: |Malformed part header|Unexpected end of form)/.test(err.message ?? '')) {
+      return sendProblem(request, reply, 400, 'Biểu mẫu gửi lên không đúng định dạng multipart/form-data.');
+    }
     const known = frameworkMessage(err);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 429) return sendProblem(request, reply, 429, 'Bạn gửi quá nhiều yêu cầu. Hãy thử lại sau ít phút.');
