@@ -138,6 +138,22 @@ describe('a scanned PDF', () => {
   }, 240_000);
 });
 
+describe('a page scanned sideways', () => {
+  it('is turned upright and read to the tasks of its text', async () => {
+    if (!needs('soffice', 'poppler', 'tesseract')) return;
+    const { dir } = await work;
+    const pdf = (await documentsOf('thai-binh-ttdn-2019')).pdf!;
+    await run('pdfseparate', ['-f', '1', '-l', '1', pdf, join(dir, 'upright-%d.pdf')]);
+    const doc = await readPlanDocument(await scanPdf(pdf, join(dir, 'sideways.pdf'), 1, 1, 200, 90));
+    expect(doc.warnings.join('\n')).toContain('trang 1 được quét ngang hoặc ngược: đã xoay lại');
+    expect(doc.ocr?.meanConfidence).toBeGreaterThan(80);
+    const tasks = (text: string) => importPlanText(text).plan.tasks.map((t) => [t.id, t.timeframe.rule]);
+    const layer = tasks((await readPlanDocument(join(dir, 'upright-1.pdf'))).text);
+    expect(layer.length).toBeGreaterThan(0);
+    expect(tasks(doc.text)).toEqual(layer);
+  }, 240_000);
+});
+
 describe('a scan longer than OCR reads at once', () => {
   it('is refused before any page is read, saying how many pages it has', async () => {
     if (!needs('soffice', 'poppler')) return;

@@ -132,6 +132,8 @@ export async function readPlanDocument(
         meanConfidence: Math.round(mean * 10) / 10,
         lowConfidencePages: read.scanned.filter((p) => p.confidence < LOW_CONFIDENCE).map((p) => p.page),
       };
+      const turned = read.scanned.filter((p) => p.turned).map((p) => p.page);
+      if (turned.length > 0) warnings.push(`trang ${turned.join(', ')} được quét ngang hoặc ngược: đã xoay lại để đọc`);
       const garbled = read.text.filter((p) => p.unreadable === 'garbled').map((p) => p.page);
       if (garbled.length > 0)
         warnings.push(

@@ -183,9 +183,17 @@ export async function printToPdf(docxFile: string, outDir: string): Promise<stri
 
 /**
  * A scanned PDF of `pdf`'s pages `first`..`last`: each page rasterised at `dpi` with pdftoppm as a JPEG (what a
- * scanner gives) and put back into a PDF of images only, written here (a JPEG goes into a PDF as it is).
+ * scanner gives) and put back into a PDF of images only, written here (a JPEG goes into a PDF as it is); `rotate`
+ * turns the pages as a sheet fed sideways does.
  */
-export async function scanPdf(pdf: string, outFile: string, first = 1, last = first, dpi = 200): Promise<string> {
+export async function scanPdf(
+  pdf: string,
+  outFile: string,
+  first = 1,
+  last = first,
+  dpi = 200,
+  rotate = 0,
+): Promise<string> {
   const { dir, cleanup } = await scratch();
   try {
     await run(
@@ -209,7 +217,7 @@ export async function scanPdf(pdf: string, outFile: string, first = 1, last = fi
     );
     const files = (await readdir(dir)).filter((f) => f.endsWith('.jpg')).sort();
     const images = await Promise.all(files.map((f) => readFile(join(dir, f))));
-    await writeFile(outFile, imagesToPdf(images, dpi));
+    await writeFile(outFile, imagesToPdf(images, dpi, rotate));
     return outFile;
   } finally {
     await cleanup();
@@ -229,8 +237,8 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } {
   throw new Error('not a JPEG: no SOF marker');
 }
 
-/** A PDF with one page per JPEG, each drawn to fill a page of its size at `dpi`. */
-export function imagesToPdf(images: Buffer[], dpi: number): Buffer {
+/** A PDF with one page per JPEG, each drawn to fill a page of its size at `dpi`, turned `rotate` degrees. */
+export function imagesToPdf(images: Buffer[], dpi: number, rotate = 0): Buffer {
   const objects: Buffer[] = [];
   const pageIds: number[] = [];
   // Objects: 1 catalog, 2 pages, then per image: page, content, image.
@@ -242,7 +250,7 @@ export function imagesToPdf(images: Buffer[], dpi: number): Buffer {
     pageIds.push(page);
     const content = `q ${w.toFixed(2)} 0 0 ${h.toFixed(2)} 0 0 cm /Im0 Do Q`;
     objects[page - 1] = Buffer.from(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w.toFixed(2)} ${h.toFixed(2)}] /Contents ${page + 1} 0 R ` +
+      `<< /Type /Page /Parent 2 0 R${rotate ? ` /Rotate ${rotate}` : ''} /MediaBox [0 0 ${w.toFixed(2)} ${h.toFixed(2)}] /Contents ${page + 1} 0 R ` +
         `/Resources << /XObject << /Im0 ${page + 2} 0 R >> >> >>`,
       'latin1',
     );
