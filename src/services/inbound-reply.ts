@@ -379,12 +379,18 @@ export async function receiveReply(
   if (!key) {
     // The message is kept (status unknown-key) as the audit trail of what reached a dead address, and so that it is
     // answered once; no report and no workflow hear of it.
+    // Answered only when it answers one of dondoc's own emails: anyone can write to a made-up key with a forged
+    // From, and answering those would send dondoc's mail to strangers (backscatter).
+    const answersDondoc = reply.references.some((id) => id.endsWith('@dondoc>'));
     const { message, created } = await deps.store.recordInbound({
       ...base,
       replyKey: undefined,
       status: 'unknown-key',
+      ...(answersDondoc ? {} : { reason: 'không trả lời thư nào của dondoc: không gửi thư báo' }),
     });
-    if (created) await answer(deps, 'unknown-key', message, { address: replyAddress(deps.reply, keyName) });
+    if (created && answersDondoc) {
+      await answer(deps, 'unknown-key', message, { address: replyAddress(deps.reply, keyName) });
+    }
     return outcomeOf(message, !created);
   }
   const earlier = await submitted(deps, key, reply.messageId);

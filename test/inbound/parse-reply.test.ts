@@ -89,6 +89,8 @@ describe('parsing a received message', () => {
       headers: { 'Delivered-To': 'baocao+abcdefghijklmnopqrstuvwx@dondoc.localhost' },
       subject: 'Re: [Nhắc hạn] 12/KH-UBND – Nhiệm vụ 3',
       messageId: '<reply-1@sonv.example>',
+      inReplyTo: '<abc@dondoc>',
+      references: ['<first@dondoc>', '<abc@dondoc>'],
       text: `${report}\n\nVào Th 2, 15 thg 5, 2025 lúc 08:00 Đôn đốc <d@t.example> đã viết:\n${original}`,
       attachments: [{ filename: 'Báo cáo kết quả bồi dưỡng.pdf', content: pdf, contentType: 'application/pdf' }],
     });
@@ -101,6 +103,7 @@ describe('parsing a received message', () => {
       text: report,
     });
     expect(parsed.recipients).toEqual(['baocao+abcdefghijklmnopqrstuvwx@dondoc.localhost', 'lanhdao@sonv.example']);
+    expect(parsed.references.sort()).toEqual(['<abc@dondoc>', '<first@dondoc>']);
     expect(parsed.attachments).toHaveLength(1);
     expect(parsed.attachments[0]).toMatchObject({
       filename: 'Báo cáo kết quả bồi dưỡng.pdf',

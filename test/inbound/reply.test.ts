@@ -369,6 +369,7 @@ describeEachStore('reports by replying to the email, through SMTP on loopback', 
   });
 
   test('a reply to a key that does not exist is answered and records nothing', async () => {
+    const { reminder } = await reminderReplyTo('vanthu@sotc.thunghiem.example');
     const before = await recorded();
     const messageId = `<unknown-${randomBytes(6).toString('hex')}@sotc.example>`;
     const answer = await send(listener.port, {
@@ -376,6 +377,8 @@ describeEachStore('reports by replying to the email, through SMTP on loopback', 
       to: replyAddress(reply, newReplyKey()),
       subject: 'Re: [Nhắc hạn] báo cáo cũ',
       messageId,
+      inReplyTo: reminder.messageId,
+      references: reminder.messageId,
       text: 'Báo cáo gửi nhầm địa chỉ.',
     });
     expect(answer.response).toMatch(/^250 .*unknown-key/);
@@ -386,6 +389,22 @@ describeEachStore('reports by replying to the email, through SMTP on loopback', 
       return list.length > 0 && list;
     });
     expect(told[0].text).toContain('không tìm thấy yêu cầu báo cáo');
+  });
+
+  test('mail to a made-up key that answers no email of dondoc is kept but not answered (no backscatter)', async () => {
+    const before = await recorded();
+    const messageId = `<spam-${randomBytes(6).toString('hex')}@forged.example>`;
+    await send(listener.port, {
+      from: 'nan-nhan@forged.example',
+      to: replyAddress(reply, newReplyKey()),
+      subject: 'Khuyến mãi',
+      messageId,
+      text: 'Quảng cáo.',
+    });
+    expect(await recorded()).toEqual(before);
+    expect(await store.getInbound(messageId)).toMatchObject({ status: 'unknown-key' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await mailbox.list()).filter((m) => m.to.some((to) => to.includes('nan-nhan@forged.example')))).toEqual([]);
   });
 
   test('a reply for a period that has closed is answered and records nothing', async () => {

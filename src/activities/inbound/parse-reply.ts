@@ -22,6 +22,8 @@ export interface ParsedReply {
   /** The reply's own text: no quoted original, no signature; NFC. */
   text: string;
   attachments: ReplyAttachment[];
+  /** The Message-IDs it answers (In-Reply-To and References). */
+  references: string[];
   /** Why this is an automatic message (an out-of-office answer, a bounce), which must not become a report. */
   automated?: string;
 }
@@ -145,6 +147,9 @@ export async function parseReply(raw: Buffer): Promise<ParsedReply> {
     ...(fromName ? { fromName: fromName.normalize('NFC') } : {}),
     subject: (mail.subject ?? '').normalize('NFC'),
     recipients,
+    references: [
+      ...new Set([mail.inReplyTo ?? [], mail.references ?? []].flat().flatMap((r) => r.match(/<[^<>\s]+>/g) ?? [])),
+    ],
     text: replyText(body),
     attachments,
     ...(automatedReason(mail) ? { automated: automatedReason(mail) } : {}),
