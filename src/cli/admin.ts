@@ -52,7 +52,7 @@ export async function adminCommand(request: AdminRequest, env: NodeJS.ProcessEnv
 export function registerAdmin(program: Command): void {
   const admin = program
     .command('admin')
-    .description('Điều hành nhiệm vụ: gia hạn, tạm dừng, tiếp tục, đóng kỳ, đổi địa chỉ nhận, hủy');
+    .description('Điều hành nhiệm vụ: gia hạn, tạm dừng, tiếp tục, đóng kỳ, đổi địa chỉ nhận, nhắc lại, hủy');
   const run = (toRequest: (o: AdminCliOptions) => AdminRequest) => (options: AdminCliOptions) =>
     runCommand(async () => {
       const result = await adminCommand(toRequest(options));
@@ -90,6 +90,10 @@ export function registerAdmin(program: Command): void {
         emails: (o.email ?? []).flatMap((e) => e.split(',')),
       })),
     );
+  target(admin.command('resend').description('Nhắc lại ngay, một lần, các cơ quan chưa báo cáo kỳ này'), true)
+    .option('--period <id>', 'kỳ báo cáo; mặc định kỳ đang mở')
+    .option('--agency <name>', 'chỉ nhắc cơ quan này')
+    .action(run((o) => ({ action: 'resend', ...base(o), period: o.period, agency: o.agency })));
   target(admin.command('cancel').description('Hủy nhiệm vụ: không nhắc hạn nữa'), true).action(
     run((o) => ({ action: 'cancel', ...base(o) })),
   );

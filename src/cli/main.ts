@@ -63,7 +63,7 @@ export const commands: readonly LazyCommand[] = [
   },
   {
     name: 'admin',
-    summary: 'Điều hành nhiệm vụ: gia hạn, tạm dừng, tiếp tục, đóng kỳ, đổi địa chỉ nhận, hủy',
+    summary: 'Điều hành nhiệm vụ: gia hạn, tạm dừng, tiếp tục, đóng kỳ, đổi địa chỉ nhận, nhắc lại, hủy',
     load: async () => (await import('./admin')).registerAdmin,
   },
   {

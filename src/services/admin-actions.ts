@@ -7,6 +7,7 @@ import {
   closeOccurrenceUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
+  resendReminderUpdate,
   resumeRemindersUpdate,
   setRecipientsUpdate,
   subjectWorkflowId,
@@ -36,7 +37,8 @@ export type AdminRequest =
   | ({ action: 'extend'; period?: string; to: string } & AdminTarget)
   | ({ action: 'pause' | 'resume' | 'cancel' } & AdminTarget)
   | ({ action: 'close'; period?: string } & AdminTarget)
-  | ({ action: 'recipients'; agency: string; emails: string[] } & AdminTarget);
+  | ({ action: 'recipients'; agency: string; emails: string[] } & AdminTarget)
+  | ({ action: 'resend'; period?: string; agency?: string } & AdminTarget);
 
 export type AdminActionName = AdminRequest['action'];
 
@@ -48,6 +50,7 @@ export const reasonRequired: Readonly<Record<AdminActionName, boolean>> = {
   close: true,
   recipients: false,
   cancel: true,
+  resend: true,
 };
 
 /** What an admin action did, for people. */
@@ -56,6 +59,8 @@ export interface AdminResult {
   message: string;
   /** The new lead due date after `extend`. */
   due?: DueDate;
+  /** The agencies a `resend` emailed. */
+  sentTo?: string[];
 }
 
 /**
@@ -104,6 +109,22 @@ export async function adminAction(
       await executeSubjectUpdate(client, workflowId, closeOccurrenceUpdate, { ...admin, occurrenceId });
       return { workflowId, message: `Đã đóng kỳ báo cáo ${occurrenceId} (period closed)` };
     }
+    case 'resend': {
+      const occurrenceId = await periodOrCurrent(client, workflowId, request.period);
+      const agency = request.agency?.trim() ? resolveAgency(loaded, request.agency)[0] : undefined;
+      const { sentTo } = await executeSubjectUpdate(client, workflowId, resendReminderUpdate, {
+        ...admin,
+        occurrenceId,
+        ...(agency ? { agency } : {}),
+      });
+      return {
+        workflowId,
+        sentTo,
+        message: sentTo.length
+          ? `Đã nhắc lại kỳ ${occurrenceId} tới ${sentTo.join(', ')} (reminder sent again)`
+          : `Không gửi được lời nhắc lại kỳ ${occurrenceId}: xem nhật ký thư (dondoc mail log)`,
+      };
+    }
     case 'recipients': {
       const [agency] = resolveAgency(loaded, request.agency);
       const emails = request.emails.map((e) => e.trim()).filter(Boolean);
@@ -139,15 +160,9 @@ export const setRecipients = (
 export const cancelSubject = (client: Client, plans: readonly LoadedPlan[], r: AdminTarget) =>
   adminAction(client, plans, { action: 'cancel', ...r });
 
-/** "Nhắc lại" is not available yet: the workflow has no update that resends a reminder now. */
-export class NotAvailableError extends Error {
-  override readonly name = 'NotAvailableError';
-}
-
-/**
- * Nhắc lại (resend a reminder now, once): needs a workflow update the task workflow does not have yet; until it lands
- * this refuses, so no client pretends to have sent anything.
- */
-export async function resendReminder(_client: Client, _plans: readonly LoadedPlan[], _r: AdminTarget): Promise<never> {
-  throw new NotAvailableError('chưa hỗ trợ "nhắc lại" (quy trình chưa có lệnh gửi lại lời nhắc)');
-}
+/** Nhắc lại: emails now, once, the agencies that still owe in `period` (default: the open one), or only `agency`. */
+export const resendReminder = (
+  client: Client,
+  plans: readonly LoadedPlan[],
+  r: AdminTarget & { period?: string; agency?: string },
+) => adminAction(client, plans, { action: 'resend', ...r });

@@ -56,6 +56,8 @@ export interface OccurrenceState {
   /** Extensions granted (gia hạn). */
   extensions: { at: string; from: DueDate; to: DueDate; reason: string; grantedBy: string }[];
   closed?: { at: string; by: string; reason: string; outcomes: Record<string, AgencyOutcome> };
+  /** Reminders an admin asked to send again now (nhắc lại); numbers each one's email keys. */
+  resends?: number;
 }
 
 /** What a subject workflow carries across continue-as-new. */
@@ -150,6 +152,14 @@ export const closeOccurrenceUpdate = defineUpdate<void, [AdminAction & { occurre
 export const setRecipientsUpdate = defineUpdate<void, [AdminAction & { agency: string; emails: string[] }]>(
   'setRecipients',
 );
+/**
+ * Nhắc lại: email now, once, the agencies that still owe in an open occurrence (or only `agency`): a reminder before
+ * their due date, an overdue notice after it. Each call is one more email per agency, never repeated by a retry.
+ */
+export const resendReminderUpdate = defineUpdate<
+  { sentTo: string[] },
+  [AdminAction & { occurrenceId: string; agency?: string }]
+>('resendReminder');
 /** Cancel the task: no more reminders; the workflow completes. */
 export const cancelUpdate = defineUpdate<void, [AdminAction]>('cancel');
 

@@ -15,12 +15,13 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { Activities, AuditEntry, NotificationRequest, Receipt, Subject } from '../activities/types';
-import type { ScheduledStep } from '../deadlines/occurrence';
+import type { Party, ScheduledStep } from '../deadlines/occurrence';
 import {
   cancelUpdate,
   closeOccurrenceUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
+  resendReminderUpdate,
   resumeRemindersUpdate,
   setRecipientsUpdate,
   subjectStateQuery,
@@ -705,6 +706,76 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
           throw new Error('Cần ít nhất một địa chỉ email');
         const bad = action.emails.find((e: string) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
         if (bad) throw new Error(`Địa chỉ email không hợp lệ: "${bad}"`);
+      },
+    },
+  );
+
+  /** Who a resend goes to: the open occurrence's agencies that still owe (each with its party), or just `agency`. */
+  function resendTargets(state: OccurrenceState, agency?: string): { to: string; party: Party }[] {
+    const subjectState = state0();
+    const parties: Party[] = state.occurrence.due.coordinators ? ['coordinators', 'lead'] : ['lead'];
+    const all = parties.flatMap((party) => owing(state, subjectState, party).map((to) => ({ to, party })));
+    if (agency === undefined || agency === '') return all;
+    const name = findAgency(
+      all.map((t) => t.to),
+      agency,
+    );
+    return all.filter((t) => t.to === name);
+  }
+
+  setHandler(
+    resendReminderUpdate,
+    async ({ occurrenceId, agency, by, reason }) => {
+      const state = openOrThrow(occurrenceId);
+      const targets = resendTargets(state, agency);
+      const n = (state.resends ?? 0) + 1;
+      state.resends = n;
+      const occurrence = state.occurrence;
+      const requests: NotificationRequest[] = targets.map(({ to, party }) => {
+        const due = dueOf(occurrence, party);
+        return {
+          planId,
+          subject,
+          recipientOverrides: carry?.recipientOverrides,
+          occurrenceId: occurrence.id,
+          occurrenceLabel: occurrence.label,
+          party,
+          due,
+          // The key numbers the resend: a retried activity finds it sent; the next "nhắc lại" is a new email.
+          key: `${planId}/${subjectPath(subject)}/${occurrence.id}/resend-${n}/${to}`,
+          kind: Date.parse(due.at) < now() ? 'overdue' : 'reminder',
+          to: [to],
+        };
+      });
+      await audit(
+        'resend-reminder',
+        by,
+        `Nhắc lại (lần ${n}) tới ${targets.map((t) => t.to).join(', ')}: ${reason}`,
+        occurrenceId,
+      );
+      const results = await mail.sendNotifications(requests);
+      const sentTo: string[] = [];
+      for (const [i, result] of results.entries()) {
+        if ('failed' in result) {
+          await audit(
+            'delivery-failed',
+            'hệ thống',
+            `Không gửi được lời nhắc lại tới ${requests[i].to.join(', ')}: ${result.failed}`,
+            occurrenceId,
+          );
+        } else sentTo.push(...requests[i].to);
+      }
+      return { sentTo };
+    },
+    {
+      validator: (action) => {
+        requireAdmin(action);
+        const state = openOrThrow(action.occurrenceId);
+        if (carry?.cancelled) throw new Error('Nhiệm vụ đã bị hủy');
+        if (carry?.paused) throw new Error('Nhiệm vụ đang tạm dừng nhắc; hãy tiếp tục trước khi nhắc lại');
+        if (resendTargets(state).length === 0) throw new Error('Mọi cơ quan đã báo cáo kỳ này: không còn ai để nhắc');
+        if (action.agency && resendTargets(state, action.agency).length === 0)
+          throw new Error(`"${action.agency}" không còn nợ báo cáo kỳ này (hoặc không thuộc nhiệm vụ)`);
       },
     },
   );

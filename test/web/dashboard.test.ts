@@ -322,6 +322,13 @@ describe('the dashboard pages', () => {
     expect((await querySubject(rig.rig.client, wf)).paused?.by).toBe(admin.name);
     await post('tiep-tuc', { 'ly-do': 'Đã họp xong' });
     expect((await querySubject(rig.rig.client, wf)).paused).toBeUndefined();
+    // Nhắc lại: one email now to whoever owes, under a key of its own; the workflow records it under the account.
+    const resent = await post('nhac-lai', { 'ly-do': 'Sắp đến hạn, nhắc thêm' });
+    expect(resent.body).toContain('Đã gửi thư nhắc lại');
+    const resends = (await rig.rig.store.listSends({ planId: rig.plans.planId })).filter(
+      (s) => s.key.includes('/task/3/') && s.key.includes('/resend-1/'),
+    );
+    expect(resends.length).toBeGreaterThan(0);
     await post('dia-chi', {
       'co-quan': 'Sở Nội vụ',
       'dia-chi': 'a@sonv.thunghiem.example, b@sonv.thunghiem.example',
@@ -331,7 +338,7 @@ describe('the dashboard pages', () => {
     const closed = await post('dong-ky', { ky: period, 'ly-do': 'Không cần báo cáo nữa' });
     expect(closed.body).toContain('Đã đóng kỳ báo cáo.');
     const audit = (await querySubject(rig.rig.client, wf)).audit;
-    for (const action of ['pause', 'resume', 'set-recipients', 'close']) {
+    for (const action of ['pause', 'resume', 'resend-reminder', 'set-recipients', 'close']) {
       expect(audit.filter((a) => a.action === action).map((a) => a.by)).toEqual([admin.name]);
     }
     expect(audit.find((a) => a.action === 'set-recipients')?.detail).toContain(

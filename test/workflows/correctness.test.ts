@@ -7,7 +7,9 @@ import type { Subject } from '../../src/activities/types';
 import {
   closeOccurrenceUpdate,
   extendDueUpdate,
+  pauseRemindersUpdate,
   planStateQuery,
+  resendReminderUpdate,
   planWorkflowId,
   subjectWorkflowId,
   submitReportSignal,
@@ -109,6 +111,53 @@ describe('task workflows keep their promises on the paths operators take', () =>
       await h.store.putAttachment({ filename: ref.filename, contentType: ref.contentType, content });
       const receipt = await handle.executeUpdate(submitReportUpdate, { args: [report] });
       expect(receipt).toMatchObject({ agency: 'Sở Tài chính', submissionId: 'stc-1', occurrenceId: id });
+    });
+  });
+
+  it('sends a reminder again now, once per request, to whoever still owes, and refuses when nobody does', async () => {
+    await h.withWorker(async () => {
+      const handle = await h.startSubject(plans.planId, task('1'));
+      const { id } = (await until(async () => (await h.view(plans.planId, task('1'))).current))!;
+      const admin = { by: 'Nguyễn Văn A', reason: 'Sắp đến hạn' };
+      const resends = async () =>
+        (await h.store.listSends({ planId: plans.planId })).filter((s) => s.key.includes('/resend-'));
+
+      const first = await handle.executeUpdate(resendReminderUpdate, { args: [{ ...admin, occurrenceId: id }] });
+      expect(first.sentTo.sort()).toEqual(['Sở Thông tin và Truyền thông', 'Sở Tài chính']);
+      expect((await resends()).map((s) => [s.kind, s.key.split('/').slice(-2).join('/')]).sort()).toEqual([
+        ['reminder', 'resend-1/Sở Thông tin và Truyền thông'],
+        ['reminder', 'resend-1/Sở Tài chính'],
+      ]);
+
+      await handle.executeUpdate(submitReportUpdate, {
+        args: [{ agency: 'Sở Tài chính', occurrenceId: id, submissionId: 'stc-input', text: 'Ý kiến phối hợp' }],
+      });
+      // The coordinator has reported: asking for it alone is refused; the next resend goes to the lead only.
+      await expect(
+        handle.executeUpdate(resendReminderUpdate, { args: [{ ...admin, occurrenceId: id, agency: 'Sở Tài chính' }] }),
+      ).rejects.toThrow();
+      const second = await handle.executeUpdate(resendReminderUpdate, { args: [{ ...admin, occurrenceId: id }] });
+      expect(second.sentTo).toEqual(['Sở Thông tin và Truyền thông']);
+      expect((await resends()).filter((s) => s.key.includes('/resend-2/')).map((s) => s.recipients.length)).toEqual([
+        1,
+      ]);
+
+      // Refused without a reason, and while reminders are paused; nothing more is sent.
+      await expect(
+        handle.executeUpdate(resendReminderUpdate, { args: [{ by: 'Nguyễn Văn A', reason: '', occurrenceId: id }] }),
+      ).rejects.toThrow();
+      await handle.executeUpdate(pauseRemindersUpdate, { args: [admin] });
+      await expect(
+        handle.executeUpdate(resendReminderUpdate, { args: [{ ...admin, occurrenceId: id }] }),
+      ).rejects.toThrow();
+      expect(await resends()).toHaveLength(3);
+      const audit = await until(async () => {
+        const entries = (await h.store.listAudit({ planId: plans.planId, subject: task('1') })).filter(
+          (a) => a.action === 'resend-reminder',
+        );
+        return entries.length === 2 && entries;
+      });
+      expect(audit.map((a) => a.by)).toEqual(['Nguyễn Văn A', 'Nguyễn Văn A']);
     });
   });
 

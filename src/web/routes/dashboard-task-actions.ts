@@ -15,6 +15,7 @@ export const ACTIONS: Record<string, AdminActionName> = {
   'tiep-tuc': 'resume',
   'dong-ky': 'close',
   'dia-chi': 'recipients',
+  'nhac-lai': 'resend',
   huy: 'cancel',
 };
 
@@ -84,6 +85,14 @@ export async function adminActionRoutes(app: FastifyInstance): Promise<void> {
           break;
         case 'close':
           action = { action: 'close', ...target, period: values.period || undefined };
+          break;
+        case 'resend':
+          action = {
+            action: 'resend',
+            ...target,
+            period: values.period || undefined,
+            agency: values.agency || undefined,
+          };
           break;
         case 'recipients':
           action = {

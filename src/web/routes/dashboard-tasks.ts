@@ -24,6 +24,7 @@ export const DONE_VI: Record<string, string> = {
   'tiep-tuc': 'Đã tiếp tục nhắc hạn.',
   'dong-ky': 'Đã đóng kỳ báo cáo.',
   'dia-chi': 'Đã đổi địa chỉ nhận thư.',
+  'nhac-lai': 'Đã gửi thư nhắc lại tới các cơ quan chưa báo cáo.',
   huy: 'Đã hủy nhiệm vụ.',
 };
 

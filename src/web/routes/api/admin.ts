@@ -21,6 +21,16 @@ const bodies = {
     emails: z.array(z.email().max(320)).min(1).max(20),
     reason: optionalReason,
   }),
+  resend: z.strictObject({
+    period,
+    agency: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .meta({ description: 'Chỉ nhắc cơ quan này; mặc định mọi cơ quan chưa báo cáo' }),
+    reason,
+  }),
   cancel: z.strictObject({ reason }),
 } as const;
 
@@ -30,11 +40,17 @@ const summaries: Record<keyof typeof bodies, string> = {
   resume: 'Tiếp tục nhắc hạn',
   close: 'Đóng kỳ báo cáo mà không chờ cơ quan chủ trì',
   recipients: 'Đổi địa chỉ nhận thư của một cơ quan cho nhiệm vụ này',
+  resend: 'Nhắc lại ngay, một lần, các cơ quan chưa báo cáo kỳ này',
   cancel: 'Hủy nhiệm vụ: không nhắc hạn nữa',
 };
 
 const AdminResult = z
-  .object({ workflowId: z.string(), message: z.string(), due: DueDate.optional() })
+  .object({
+    workflowId: z.string(),
+    message: z.string(),
+    due: DueDate.optional(),
+    sentTo: z.array(z.string()).optional(),
+  })
   .meta({ id: 'AdminResult' });
 
 function target(key: string): { task?: string; deliverable?: string } {
