@@ -29,6 +29,7 @@ import {
   closeOccurrenceUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
+  resendReminderUpdate,
   planWorkflowId,
   resumeRemindersUpdate,
   setRecipientsUpdate,
@@ -261,6 +262,10 @@ async function recordUpdates(out: string, workflowBundle: WorkflowBundle): Promi
       // The lead's reminders come due while paused: skipped and audited.
       await sleepUntil(local('2022-11-10'));
       await handle.executeUpdate(resumeRemindersUpdate, { args: [{ ...admin, reason: 'Đã họp' }] });
+      const resent = await handle.executeUpdate(resendReminderUpdate, {
+        args: [{ ...admin, occurrenceId: first.id, reason: 'Nhắc thêm sau họp' }],
+      });
+      console.log(`  resendReminder: ${resent.sentTo.join(', ')}`);
       const extended = await handle.executeUpdate(extendDueUpdate, {
         args: [{ ...admin, occurrenceId: first.id, leadDue: '2022-11-30', reason: 'Chờ số liệu của huyện' }],
       });
@@ -295,7 +300,7 @@ async function recordUpdates(out: string, workflowBundle: WorkflowBundle): Promi
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[\w.-]+$/.test(name))
-    throw new Error('usage: record-histories.ts <folder name, e.g. 2026-12-my-change>');
+    throw new Error('usage: record-histories.ts <folder name, e.g. 2026-12-my-change> [--updates-only]');
   const out = join(root, 'test', 'workflows', 'histories', name);
   if (existsSync(out)) throw new Error(`${out} exists: recordings are never overwritten`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -303,7 +308,9 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'dondoc-histories-'));
   try {
     const workflowBundle = await cachedWorkflowBundle(require.resolve('../src/workflows'));
-    for (const sim of simulations) await recordSimulation(scratch, workflowBundle, sim);
+    // `--updates-only`: a new update handler needs only the driven subject recorded again, not every plan.
+    if (!process.argv.includes('--updates-only'))
+      for (const sim of simulations) await recordSimulation(scratch, workflowBundle, sim);
     await recordUpdates(scratch, workflowBundle);
     if (existsSync(out)) throw new Error(`${out} exists: recordings are never overwritten`);
     cpSync(scratch, out, { recursive: true });

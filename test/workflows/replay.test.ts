@@ -8,6 +8,7 @@ import {
   closeOccurrenceUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
+  resendReminderUpdate,
   resumeRemindersUpdate,
   setRecipientsUpdate,
   submitReportSignal,
@@ -150,6 +151,7 @@ describe('replay of recorded workflow histories', () => {
       resumeRemindersUpdate,
       closeOccurrenceUpdate,
       setRecipientsUpdate,
+      resendReminderUpdate,
       cancelUpdate,
     ])
       expect(updates).toContain(def.name);
