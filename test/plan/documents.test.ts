@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
@@ -135,6 +135,29 @@ describe('a scanned PDF', () => {
     // The tasks of those pages are the first tasks of the whole plan.
     const whole = importPlanText(source(id), { fileName: `${id}.txt`, directory: dir }).plan;
     expect(whole.tasks.slice(0, layer.tasks.length).map((t) => t.id)).toEqual(layer.tasks.map((t) => t.id));
+  }, 240_000);
+});
+
+describe("a scan with its scanner's hidden text layer", () => {
+  it('is read again by OCR, so that the review list has its pages and confidence', async () => {
+    if (!needs('soffice', 'poppler', 'tesseract')) return;
+    const { dir } = await work;
+    const pdf = (await documentsOf('thai-binh-ttdn-2019')).pdf!;
+    await run('pdftoppm', ['-r', '200', '-png', '-f', '1', '-l', '1', pdf, join(dir, 'searchable')]);
+    // Tesseract's own PDF output is a page image with the recognised text hidden over it, as scanners make.
+    const image = join(
+      dir,
+      (await readdir(dir)).find((f) => /^searchable-\d+\.png$/.test(f))!,
+    );
+    await run('tesseract', [image, join(dir, 'searchable'), '-l', 'vie', 'pdf'], {
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    });
+    const doc = await readPlanDocument(join(dir, 'searchable.pdf'));
+    expect(doc.kind).toBe('pdf-scanned');
+    expect(doc.ocr?.pages).toEqual([1]);
+    expect(doc.warnings.join('\n')).toContain('trang 1 là bản quét đã có lớp chữ');
+    const tasks = (text: string) => importPlanText(text).plan.tasks.map((t) => t.id);
+    expect(tasks(doc.text).length).toBeGreaterThan(0);
   }, 240_000);
 });
 

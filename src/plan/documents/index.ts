@@ -134,6 +134,11 @@ export async function readPlanDocument(
       };
       const turned = read.scanned.filter((p) => p.turned).map((p) => p.page);
       if (turned.length > 0) warnings.push(`trang ${turned.join(', ')} được quét ngang hoặc ngược: đã xoay lại để đọc`);
+      const layered = read.text.filter((p) => p.unreadable === 'scanner-ocr').map((p) => p.page);
+      if (layered.length > 0)
+        warnings.push(
+          `trang ${layered.join(', ')} là bản quét đã có lớp chữ do máy quét nhận dạng: đã đọc lại bằng OCR để biết độ tin cậy`,
+        );
       const garbled = read.text.filter((p) => p.unreadable === 'garbled').map((p) => p.page);
       if (garbled.length > 0)
         warnings.push(

@@ -6,8 +6,11 @@ export interface PdfPage {
   page: number;
   lines: PageLine[];
   readable: boolean;
-  /** Why the text layer is not used: none, or characters that are no text (a font without a Unicode map). */
-  unreadable?: 'empty' | 'garbled';
+  /**
+   * Why the text layer is not used: none; characters that are no text (a font without a Unicode map); or a layer
+   * over a full-page image, the hidden text a scanner's own OCR leaves, read again so that its confidence is known.
+   */
+  unreadable?: 'empty' | 'garbled' | 'scanner-ocr';
 }
 
 /** Fewer visible characters than this on a page: no text layer (a scan, maybe with a stamp or a page number). */
@@ -22,19 +25,19 @@ const unescape = (text: string) =>
   );
 
 /** The pages of `pdftotext -bbox` output: each page's width and its words with their boxes. */
-export function bboxPages(html: string): { width: number; words: Word[] }[] {
-  const pages: { width: number; words: Word[] }[] = [];
+export function bboxPages(html: string): { width: number; height: number; words: Word[] }[] {
+  const pages: { width: number; height: number; words: Word[] }[] = [];
   const re =
-    /<page width="([\d.]+)" height="[\d.]+">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
+    /<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
   for (const m of html.matchAll(re)) {
-    if (m[1]) pages.push({ width: Number(m[1]), words: [] });
+    if (m[1]) pages.push({ width: Number(m[1]), height: Number(m[2]), words: [] });
     else if (pages.length)
       pages[pages.length - 1].words.push({
-        x0: Number(m[2]),
-        y0: Number(m[3]),
-        x1: Number(m[4]),
-        y1: Number(m[5]),
-        text: unescape(m[6]),
+        x0: Number(m[3]),
+        y0: Number(m[4]),
+        x1: Number(m[5]),
+        y1: Number(m[6]),
+        text: unescape(m[7]),
       });
   }
   return pages;
@@ -48,10 +51,19 @@ export function bboxPages(html: string): { width: number; words: Word[] }[] {
  */
 export async function readPdfText(file: string): Promise<PdfPage[]> {
   const html = await runTool('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-']);
-  return bboxPages(html).map(({ width, words }, i) => {
+  const pages = bboxPages(html);
+  const scans = await fullPageImages(file, pages);
+  return pages.map(({ width, words }, i) => {
     const visible = words.map((w) => w.text).join('');
     const odd = [...visible].filter((c) => c < ' ' || c === '\ufffd' || (c >= '\ue000' && c <= '\uf8ff')).length;
-    const unreadable = visible.length < MIN_CHARS ? 'empty' : odd > visible.length * 0.2 ? 'garbled' : undefined;
+    const unreadable =
+      visible.length < MIN_CHARS
+        ? 'empty'
+        : odd > visible.length * 0.2
+          ? 'garbled'
+          : scans.has(i + 1)
+            ? 'scanner-ocr'
+            : undefined;
     return {
       page: i + 1,
       lines: unreadable ? [] : readingOrder(wordRows(words, width)),
@@ -59,4 +71,21 @@ export async function readPdfText(file: string): Promise<PdfPage[]> {
       ...(unreadable ? { unreadable } : {}),
     };
   });
+}
+
+/** Pages covered by one image (a scan), from `pdfimages -list`: its size at its resolution against the page's. */
+async function fullPageImages(file: string, pages: { width: number; height: number }[]): Promise<Set<number>> {
+  const list = await runTool('pdfimages', ['-list', file]).catch(() => '');
+  const scans = new Set<number>();
+  for (const row of list.split('\n').slice(2)) {
+    const f = row.trim().split(/\s+/);
+    if (f.length < 14 || f[2] !== 'image') continue;
+    const [page, , , width, height] = f.map(Number);
+    const [xppi, yppi] = [Number(f[12]), Number(f[13])];
+    const size = pages[page - 1];
+    if (!size || !xppi || !yppi) continue;
+    const area = ((width / xppi) * 72 * (height / yppi) * 72) / (size.width * size.height);
+    if (area >= 0.8) scans.add(page);
+  }
+  return scans;
 }

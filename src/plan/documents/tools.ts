@@ -6,6 +6,7 @@ const PACKAGES: Record<string, string> = {
   pdftotext: 'poppler-utils',
   pdftoppm: 'poppler-utils',
   pdfinfo: 'poppler-utils',
+  pdfimages: 'poppler-utils',
   tesseract: 'tesseract-ocr tesseract-ocr-vie',
   soffice: 'libreoffice-writer-nogui',
 };
