@@ -27,7 +27,8 @@ export async function activityDepsFromEnv(
   const signer = createLinkSigner(await loadServerSecret(envWithDataHome(env)));
   const store = await openStore(storeConfigFromEnv(env));
   const mailer = createMailer(mailerConfigFromEnv(env));
-  const calendar = await loadWorkingCalendar(env.DONDOC_HOLIDAYS_DIR || join(plansDir, 'holidays'));
+  const holidaysDir = env.DONDOC_HOLIDAYS_DIR || join(plansDir, 'holidays');
+  const calendar = await loadWorkingCalendar(holidaysDir);
   const plans = createPlanCatalog(plansDir);
   const links = emailLinks(createAgencyLinks(signer, publicUrlFromEnv(env)), plans, calendar);
   return {
@@ -35,6 +36,8 @@ export async function activityDepsFromEnv(
     mailer,
     plans,
     calendar,
+    // dondoc holidays apply: schedules are recomputed against the holiday files as they are then.
+    reloadCalendar: () => loadWorkingCalendar(holidaysDir),
     submitLink: links.submitLink,
     calendarLink: links.calendarLink,
     // Replies by email: a reply to a reminder becomes the report (src/services/inbound-reply.ts).

@@ -9,11 +9,16 @@ export const PLAN_UNAVAILABLE = 'PlanUnavailable';
  * The plan and its directory, or a retryable `PlanUnavailable` while the catalog cannot serve it (logged once per
  * distinct problem): an operator's mistake in a file delays that plan's steps, it does not fail them for good.
  */
-export async function lookupPlan(plans: PlanCatalog, planId: string): Promise<{ plan: Plan; directory: Directory }> {
+export async function lookupPlan(
+  plans: PlanCatalog,
+  planId: string,
+  revision?: string,
+): Promise<{ plan: Plan; directory: Directory }> {
   try {
-    return await plans.get(planId);
+    return await plans.get(planId, revision ? { revision } : undefined);
   } catch (err) {
     const e = err as Error & { firstReport?: boolean };
+    if (e.name === 'RevisionMismatchError') throw ApplicationFailure.nonRetryable(e.message, 'RevisionMismatch');
     if (e.name === 'PlanUnavailableError' || e.name === 'PlanError') {
       if (e.firstReport !== false) log.warn(e.message, { planId });
       throw ApplicationFailure.retryable(e.message, PLAN_UNAVAILABLE);

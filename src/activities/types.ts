@@ -119,6 +119,9 @@ export interface PlanOutline {
   periods: SummaryPeriod[];
   /** ISO instant after which nothing more is due. */
   endsAt: string;
+  /** The plan's revision (`planRevision`) and what it is compared by; absent in outlines loaded before revisions. */
+  revision?: string;
+  facts?: Record<string, string>;
 }
 
 /** Who owes what and when for one subject; group names are expanded to member agencies. */
@@ -132,6 +135,26 @@ export interface SubjectSchedule {
   occurrences: Occurrence[];
   /** Occurrences before `fromDate`: too far past to follow (absent in schedules computed before this field). */
   skipped?: { id: string; label: string; leadDue: string }[];
+  /** The plan revision it was computed from. */
+  revision?: string;
+}
+
+/** What a subject workflow did with a revision (or with the holiday files read again). */
+export interface SubjectRevisionResult {
+  /** False when nothing changed (the same revision again, or dates that stay where they were). */
+  changed: boolean;
+  /** Vietnamese lines of what changed, as audited. */
+  changes: string[];
+}
+
+/** The plan workflow's instruction to one of its subjects during a revision. */
+export interface SubjectRevisionRequest {
+  planId: string;
+  subject: Subject;
+  action: 'revise' | 'end';
+  revision: string;
+  by: string;
+  reason: string;
 }
 
 /** An extension (gia hạn) as the store keeps it, so summaries can show a new date instead of "missing". */
@@ -176,9 +199,24 @@ export type DigestResult =
 /** The activities workflows call; `createActivities` in src/activities/index.ts implements them. */
 export interface Activities {
   /** Reads and validates the plan; throws a non-retryable `InvalidPlan` when it does not validate. */
-  loadPlanOutline(planId: string): Promise<PlanOutline>;
-  /** The subject's occurrences from `fromDate` (YYYY-MM-DD, inclusive) on, computed against the holiday calendar. */
-  computeSchedule(input: { planId: string; subject: Subject; fromDate?: string }): Promise<SubjectSchedule>;
+  loadPlanOutline(planId: string, options?: { revision?: string }): Promise<PlanOutline>;
+  /**
+   * The subject's occurrences from `fromDate` (YYYY-MM-DD, inclusive) on, computed against the holiday calendar; with
+   * `revision`, refused (non-retryable `RevisionMismatch`) unless the plan file is that revision; `reloadHolidays`
+   * reads the holiday files again first.
+   */
+  computeSchedule(input: {
+    planId: string;
+    subject: Subject;
+    fromDate?: string;
+    revision?: string;
+    reloadHolidays?: boolean;
+  }): Promise<SubjectSchedule>;
+  /**
+   * Hands a revision to a running subject workflow (its `reviseSubject` or `endSubject` update); a subject that has
+   * already closed is left as it is (`closed: true`).
+   */
+  applyRevisionToSubject(request: SubjectRevisionRequest): Promise<SubjectRevisionResult & { closed?: boolean }>;
   /** The occurrence again with its lead due date moved to `leadDue` (YYYY-MM-DD); later steps follow. */
   rescheduleOccurrence(input: {
     planId: string;
@@ -217,5 +255,12 @@ export interface Activities {
 
 /** Where activities find a plan and its agency directory by id (loaded from `plans/` at worker start). */
 export interface PlanCatalog {
-  get(planId: string): Promise<{ plan: import('../plan/schema').Plan; directory: import('../plan/schema').Directory }>;
+  /**
+   * With `revision`, a plan served from an older read is read again, and a file that is not that revision is refused
+   * (`RevisionMismatchError`): a schedule is never computed from a file other than the revision being applied.
+   */
+  get(
+    planId: string,
+    options?: { revision?: string },
+  ): Promise<{ plan: import('../plan/schema').Plan; directory: import('../plan/schema').Directory }>;
 }

@@ -1,5 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry, AttachmentRef, DigestItem, MailboxAddress, Receipt, Subject } from '../activities/types';
+import type {
+  AuditEntry,
+  AttachmentRef,
+  DigestItem,
+  MailboxAddress,
+  PlanOutline,
+  Receipt,
+  Subject,
+  SubjectRevisionResult,
+} from '../activities/types';
 import type { DueDate, Occurrence } from '../deadlines/occurrence';
 import { stripDiacritics } from '../text/diacritics';
 
@@ -83,6 +92,10 @@ export interface SubjectCarry {
   /** The most recent audit entries; the store keeps them all. */
   audit: AuditEntry[];
   runs: number;
+  /** The plan revision the schedule was last computed from. */
+  revision?: string;
+  /** Set when a plan revision removed this subject (it ends like a cancel, with its own audit action). */
+  ended?: { at: string; by: string; reason: string; revision: string };
 }
 
 /** An occurrence whose lead due date had long passed when the task was first started. */
@@ -101,6 +114,8 @@ export interface SubjectWorkflowInput {
   carry?: SubjectCarry;
   /** Upsert search attributes (off on servers without them registered). */
   visibility?: boolean;
+  /** The plan revision that added this subject: its first schedule is computed from that revision only. */
+  revision?: string;
 }
 
 /** Input of the plan workflow. */
@@ -113,7 +128,41 @@ export interface PlanWorkflowInput {
     runs: number;
     /** Summaries that could not be delivered, with the reason (recorded, alerted, and the plan goes on). */
     summariesFailed?: { id: string; at: string; reason: string }[];
+    /** The outline the plan runs by (kept across runs under the revision patch, so an unapplied file changes nothing). */
+    outline?: PlanOutline;
+    /** Workflow ids of subjects started (or found running) and of subjects a revision ended. */
+    started?: string[];
+    ended?: string[];
+    /** Revisions applied, oldest first, with who applied them and why. */
+    revisions?: AppliedRevision[];
   };
+}
+
+/** One applied revision, as the plan workflow records it. */
+export interface AppliedRevision {
+  revision: string;
+  at: string;
+  by: string;
+  reason: string;
+  added: string[];
+  removed: string[];
+  revised: string[];
+}
+
+/** Apply a revision of the plan file: `revision` is the `planRevision` of the file the worker's catalog serves. */
+export interface ApplyRevisionInput extends AdminAction {
+  revision: string;
+}
+
+/** What applying a revision did; `applied: false` when the plan already runs that revision (nothing changed). */
+export interface ApplyRevisionResult {
+  applied: boolean;
+  revision: string;
+  added: string[];
+  removed: string[];
+  revised: string[];
+  /** Subjects a change could not reach, with the reason (the rest of the revision still applies). */
+  failed: { workflowId: string; reason: string }[];
 }
 
 /** A report sent by an agency. */
@@ -163,6 +212,20 @@ export const resendReminderUpdate = defineUpdate<
 /** Cancel the task: no more reminders; the workflow completes. */
 export const cancelUpdate = defineUpdate<void, [AdminAction]>('cancel');
 
+/**
+ * Take a plan revision (`revision`), or the holiday files read again (`reloadHolidays`, with the plan's current
+ * revision when it has one): lead, coordinators and dates of occurrences not yet closed are recomputed (with
+ * `reloadHolidays`, only dates of occurrences not yet due); closed ones stay as they were; audited once per change.
+ */
+export const reviseSubjectUpdate = defineUpdate<
+  SubjectRevisionResult,
+  [AdminAction & { revision?: string; reloadHolidays?: boolean }]
+>('reviseSubject');
+/** End the subject because a revision removed it from the plan; its history and audit trail stay. */
+export const endSubjectUpdate = defineUpdate<void, [AdminAction & { revision: string }]>('endSubject');
+/** Apply a revision of the plan file to the running plan (start, end and revise its subjects). */
+export const applyRevisionUpdate = defineUpdate<ApplyRevisionResult, [ApplyRevisionInput]>('applyRevision');
+
 /** One open occurrence as people see it. */
 export interface OpenOccurrenceView {
   id: string;
@@ -194,6 +257,9 @@ export interface SubjectView {
   paused?: SubjectCarry['paused'];
   cancelled?: SubjectCarry['cancelled'];
   audit: AuditEntry[];
+  /** The plan revision the schedule comes from, and the revision that ended the subject. */
+  revision?: string;
+  ended?: SubjectCarry['ended'];
 }
 
 /** Current state of a task or deliverable workflow. */
@@ -205,6 +271,12 @@ export interface PlanView {
   subjects: { subject: { type: string; taskId?: string; deadlineId?: string }; workflowId: string }[];
   periods: { id: string; label: string; at: string; sent: boolean; failed?: string }[];
   status: 'starting' | 'running' | 'completed';
+  /** The revision running, and what it is compared by (absent for runs started before revisions). */
+  revision?: string;
+  facts?: Record<string, string>;
+  revisions?: AppliedRevision[];
+  /** Workflow ids of subjects a revision ended. */
+  ended?: string[];
 }
 
 /** Current state of a plan workflow; query each subject for details. */

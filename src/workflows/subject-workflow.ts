@@ -19,10 +19,12 @@ import type { Party, ScheduledStep } from '../deadlines/occurrence';
 import {
   cancelUpdate,
   closeOccurrenceUpdate,
+  endSubjectUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
   resendReminderUpdate,
   resumeRemindersUpdate,
+  reviseSubjectUpdate,
   setRecipientsUpdate,
   subjectStateQuery,
   submitReportSignal,
@@ -457,6 +459,8 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       paused: carry?.paused,
       cancelled: carry?.cancelled,
       audit: carry?.audit ?? [],
+      ...(carry?.revision ? { revision: carry.revision } : {}),
+      ...(carry?.ended ? { ended: carry.ended } : {}),
     };
   }
 
@@ -792,10 +796,149 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
     { validator: (action) => requireAdmin(action) },
   );
 
+  /** "2026-06-15" → "15/06/2026". */
+  const shown = (date: string) => date.split('-').reverse().join('/');
+  const sameAgencies = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+  /** Steps of a new schedule that are already past are not sent late (as after an extension). */
+  function skipPastSteps(state: OccurrenceState): void {
+    for (const step of state.occurrence.steps) {
+      const key = stepKey(state.occurrence, step);
+      if (Date.parse(step.at) <= now() && !state.doneSteps.includes(key)) state.doneSteps.push(key);
+    }
+  }
+
+  // Revisions (issue 13): these handlers run only when their update is in a history, so replaying a history from
+  // before them is unchanged; the plan workflow, whose main line changes, carries the patch.
+  setHandler(
+    reviseSubjectUpdate,
+    async ({ revision, reloadHolidays, by, reason }) => {
+      const subjectState = carry as SubjectCarry;
+      const next = await schedule.computeSchedule({ planId, subject, revision, reloadHolidays });
+      const changes: string[] = [];
+      if (!reloadHolidays) {
+        const agencies = [
+          ['Cơ quan chủ trì', subjectState.lead, next.lead, (v: string[]) => (subjectState.lead = v)],
+          [
+            'Cơ quan phối hợp',
+            subjectState.coordinators,
+            next.coordinators,
+            (v: string[]) => (subjectState.coordinators = v),
+          ],
+        ] as const;
+        for (const [label, before, after, set] of agencies) {
+          if (sameAgencies(before, after)) continue;
+          changes.push(`${label}: ${before.join(', ') || '(không)'} → ${after.join(', ') || '(không)'}`);
+          set(after);
+        }
+        if (subjectState.focalAgency !== next.focalAgency) {
+          changes.push(`Cơ quan đầu mối: ${subjectState.focalAgency} → ${next.focalAgency}`);
+          subjectState.focalAgency = next.focalAgency;
+        }
+        if (subjectState.reportsTo !== next.reportsTo) {
+          changes.push(`Báo cáo lên: ${subjectState.reportsTo} → ${next.reportsTo}`);
+          subjectState.reportsTo = next.reportsTo;
+        }
+        subjectState.knownAgencies = next.knownAgencies;
+      }
+      const fresh = new Map(next.occurrences.map((o) => [o.id, o]));
+      const kept: OccurrenceState[] = [];
+      for (const occ of subjectState.occurrences) {
+        const id = occ.occurrence.id;
+        const replacement = fresh.get(id);
+        // Closed occurrences, closes in progress and extensions an admin granted stay as they are.
+        const fixed = !!occ.closed || closing.has(id) || occ.extensions.length > 0;
+        const due = Date.parse(occ.occurrence.due.lead.at) <= now();
+        if (fixed || (reloadHolidays && due)) {
+          kept.push(occ);
+          continue;
+        }
+        if (!replacement) {
+          // A period the revision no longer asks for goes, unless reports already came in for it.
+          if (reloadHolidays || Object.keys(occ.receipts).length > 0) kept.push(occ);
+          else changes.push(`Bỏ kỳ ${occ.occurrence.label} (hạn ${shown(occ.occurrence.due.lead.effective)})`);
+          continue;
+        }
+        if (JSON.stringify(replacement) !== JSON.stringify(occ.occurrence)) {
+          const from = occ.occurrence.due.lead.effective;
+          const to = replacement.due.lead.effective;
+          changes.push(
+            from === to
+              ? `${replacement.label}: lịch nhắc thay đổi (hạn vẫn là ${shown(to)})`
+              : `${replacement.label}: hạn ${shown(from)} → ${shown(to)}`,
+          );
+          occ.occurrence = replacement;
+          skipPastSteps(occ);
+        }
+        kept.push(occ);
+      }
+      if (!reloadHolidays) {
+        const known = new Set([
+          ...kept.map((o) => o.occurrence.id),
+          ...subjectState.closed.map((c) => c.id),
+          ...(subjectState.notFollowed ?? []).map((n) => n.id),
+        ]);
+        for (const occurrence of next.occurrences) {
+          if (known.has(occurrence.id) || Date.parse(occurrence.due.lead.at) <= now()) continue;
+          const added = openOccurrence(occurrence);
+          skipPastSteps(added);
+          kept.push(added);
+          changes.push(`Thêm kỳ ${occurrence.label} (hạn ${shown(occurrence.due.lead.effective)})`);
+        }
+      }
+      kept.sort((a, b) => Date.parse(a.occurrence.due.lead.at) - Date.parse(b.occurrence.due.lead.at));
+      subjectState.occurrences = kept;
+      if (revision) subjectState.revision = revision;
+      if (changes.length === 0) return { changed: false, changes };
+      changed = true;
+      publish();
+      const what = reloadHolidays ? 'Áp dụng lịch nghỉ mới' : `Điều chỉnh kế hoạch (bản ${revision})`;
+      await audit(
+        reloadHolidays ? 'holidays-applied' : 'plan-revised',
+        by,
+        `${what}: ${changes.join('; ')}. Lý do: ${reason}`,
+      );
+      return { changed: true, changes };
+    },
+    {
+      validator: (action) => {
+        requireAdmin(action);
+        if (carry?.cancelled) throw new Error('Nhiệm vụ đã kết thúc hoặc bị hủy: không điều chỉnh được');
+        if (!action.revision && !action.reloadHolidays)
+          throw new Error('Cần bản kế hoạch (revision) hoặc reloadHolidays');
+        if (action.revision !== undefined && !/^[0-9a-f]{16}$/.test(action.revision))
+          throw new Error(`Bản kế hoạch "${action.revision}" không hợp lệ`);
+      },
+    },
+  );
+
+  setHandler(
+    endSubjectUpdate,
+    async ({ revision, by, reason }) => {
+      if (!carry || carry.cancelled) return;
+      const at = iso();
+      carry.ended = { at, by, reason, revision };
+      carry.cancelled = { at, by, reason };
+      changed = true;
+      publish();
+      await audit(
+        'ended-by-revision',
+        by,
+        `Kết thúc vì bản điều chỉnh kế hoạch ${revision} bỏ nhiệm vụ này: ${reason}`,
+      );
+    },
+    { validator: (action) => requireAdmin(action) },
+  );
+
   // --- run ---
   if (!carry) {
     const fromDate = new Date(now() - START_GRACE_MS).toISOString().slice(0, 10);
-    const plan = await schedule.computeSchedule({ planId, subject, fromDate });
+    const plan = await schedule.computeSchedule({
+      planId,
+      subject,
+      fromDate,
+      ...(input.revision ? { revision: input.revision } : {}),
+    });
     carry = {
       lead: plan.lead,
       coordinators: plan.coordinators,
@@ -809,6 +952,7 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       audit: [],
       runs: 0,
       ...(v2 ? { submissionPeriods: {}, notFollowed: plan.skipped ?? [] } : {}),
+      ...(plan.revision ? { revision: plan.revision } : {}),
     };
   }
   const state: SubjectCarry = carry;
