@@ -20,7 +20,7 @@ import type { MailAttachment } from './email/transport';
 import type { ReplyAddressFor } from './inbound/reply-address';
 import type { NotificationDeps } from './notifications';
 import { findSubject, lookupPlan } from './plan-lookup';
-import { focalAddresses, recipientAddresses } from './recipients';
+import { dutyOf, focalAddresses, recipientAddresses, successionNotice, withSuccessionNotice } from './recipients';
 import { icsUid, renderIcs, type IcsEvent } from './render/ics';
 import type { Activities, DigestItem, DigestResult, MailboxAddress, NotificationRequest } from './types';
 
@@ -174,15 +174,22 @@ export function createDigestActivities(deps: DigestDeps): Pick<Activities, 'queu
     const addresses: string[] = [];
     const replyTo: string[] = [];
     const focal: string[] = [];
+    const notices: string[] = [];
     const events: IcsEvent[] = [];
     let zone = 'Asia/Ho_Chi_Minh';
     for (const { request } of owed) {
       const { plan, directory } = await lookupPlan(deps.plans, request.planId);
       zone = plan.timezone;
       // Each item's own addresses (a task's override, else the directory's): whoever its single email would reach.
-      for (const a of recipientAddresses(directory, request.to, request.recipientOverrides))
+      // Resolved on the send day: a reorganised agency's digest reaches its successor, and says so.
+      const sendOn = { on: localDate(now, plan.timezone), duty: dutyOf(plan, request.subject) };
+      for (const a of recipientAddresses(directory, request.to, request.recipientOverrides, sendOn))
         if (!addresses.includes(a)) addresses.push(a);
-      for (const a of focalAddresses(plan, directory)) if (!replyTo.includes(a)) replyTo.push(a);
+      for (const a of focalAddresses(plan, directory, { on: sendOn.on })) if (!replyTo.includes(a)) replyTo.push(a);
+      const notice = request.recipientOverrides?.[request.to[0]]?.length
+        ? ''
+        : successionNotice(directory, request.to, sendOn);
+      if (notice && !notices.includes(notice)) notices.push(notice);
       focal.push(plan.focalAgency);
       const topic = topicOf(plan, request);
       const periodLabel =
@@ -236,14 +243,17 @@ export function createDigestActivities(deps: DigestDeps): Pick<Activities, 'queu
           },
         ]
       : [];
-    const rendered = renderDigest({
-      agency: address.agency,
-      day,
-      entries,
-      calendarUrl,
-      withCalendar: attachments.length > 0,
-      focalAgencies: focal,
-    });
+    const rendered = withSuccessionNotice(
+      renderDigest({
+        agency: address.agency,
+        day,
+        entries,
+        calendarUrl,
+        withCalendar: attachments.length > 0,
+        focalAgencies: focal,
+      }),
+      notices.join(' '),
+    );
     const first = owed[0].request;
     try {
       const sent = await deliverOnce(delivery, {

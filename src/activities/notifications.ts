@@ -8,7 +8,7 @@ import { periodLabelFromId } from './email/period-label';
 import { renderNotification, topicRef, planRef, type NotificationContext, type Topic } from './email/templates';
 import type { MailAttachment, Mailer } from './email/transport';
 import { findSubject, lookupPlan } from './plan-lookup';
-import { focalAddresses, recipientAddresses } from './recipients';
+import { dutyOf, focalAddresses, recipientAddresses, successionNotice, withSuccessionNotice } from './recipients';
 import { icsUid, renderIcs } from './render/ics';
 import { createReportActivities } from './reports';
 import type { Store } from './storage/store';
@@ -121,8 +121,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     if (sent?.status === 'sent') return alreadySent(sent);
     const { plan, directory } = await lookupPlan(deps.plans, request.planId);
     const topic = topicOf(plan, request.subject);
-    const to = recipientAddresses(directory, request.to, request.recipientOverrides);
     const now = clock();
+    // Resolved at send time: an agency reorganised since the workflow started is mailed at its successor.
+    const sendOn = { on: localDate(now, plan.timezone), duty: dutyOf(plan, request.subject) };
+    const to = recipientAddresses(directory, request.to, request.recipientOverrides, sendOn);
     const context: NotificationContext = {
       kind: request.kind,
       plan,
@@ -153,7 +155,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     context.withCalendar = calendar !== undefined;
     const forwarded = request.kind === 'input-forwarded' ? await forwardedReport(request) : undefined;
     if (forwarded) context.report = forwarded.report;
-    const rendered = renderNotification(context);
+    const rendered = withSuccessionNotice(
+      renderNotification(context),
+      request.recipientOverrides?.[request.to[0]]?.length ? '' : successionNotice(directory, request.to, sendOn),
+    );
     return deliverOnce(delivery, {
       key: request.key,
       kind: request.kind,
@@ -166,7 +171,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         text: rendered.text,
         html: rendered.html,
         attachments: calendar ? [calendar] : (forwarded?.files ?? []),
-        replyTo: replyTo ?? focalAddresses(plan, directory),
+        replyTo: replyTo ?? focalAddresses(plan, directory, { on: sendOn.on }),
         headers: automatedHeaders(request.kind, plan.id),
       },
     });

@@ -17,6 +17,8 @@ export class PlanUnavailableError extends Error {
 
 /** How often a lookup that misses may re-read the folder. */
 const REREAD_EVERY_MS = 5_000;
+/** How old a read may get before a lookup reads the folder again (edited directories and plans reach running workflows). */
+const REFRESH_EVERY_MS = 60_000;
 
 type Read = PlanFolder & { folderProblems: PlanProblem[] };
 
@@ -48,9 +50,10 @@ function unavailableMessage(dir: string, planId: string, read: Read): string {
  */
 export function createPlanCatalog(
   dir: string,
-  options: { rereadEveryMs?: number; now?: () => number } = {},
+  options: { rereadEveryMs?: number; refreshEveryMs?: number; now?: () => number } = {},
 ): PlanCatalog & { all(): Promise<LoadedPlan[]> } {
   const rereadEveryMs = options.rereadEveryMs ?? REREAD_EVERY_MS;
+  const refreshEveryMs = options.refreshEveryMs ?? REFRESH_EVERY_MS;
   const now = options.now ?? Date.now;
   let cache: Promise<Read> | undefined;
   let readAt = -Infinity;
@@ -72,7 +75,8 @@ export function createPlanCatalog(
     });
     return reading;
   };
-  const current = () => cache ?? read();
+  // A reorganisation recorded in a directory (successors) is picked up without a restart once the read is stale.
+  const current = () => (cache && now() - readAt < refreshEveryMs ? cache : read());
   const find = (folder: Read, planId: string) => folder.plans.find((p) => p.plan.id === planId);
 
   return {

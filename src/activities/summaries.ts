@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import { alreadySent, deliverOnce, type DeliveryDeps } from './email/deliver';
 import type { MailAttachment } from './email/transport';
+import { localDate } from './email/dates';
 import { automatedHeaders } from './email/headers';
 import { lookupPlan } from './plan-lookup';
 import { focalAddresses, recipientAddresses } from './recipients';
@@ -42,8 +43,14 @@ export function createSummaryActivities(deps: {
       let names = plan.reportingOfficers.map((o) => o.name);
       if (to.length === 0) {
         log.warn('plan has no reporting officers; sending the summary to the focal agency', { planId: plan.id });
-        to = recipientAddresses(directory, [plan.focalAgency]);
-        names = [plan.focalAgency];
+        // The focal role passes to its successor on the day of sending (a reorganised directory).
+        to = recipientAddresses(
+          directory,
+          [plan.focalAgency],
+          {},
+          { on: localDate(deps.clock(), plan.timezone), duty: plan.title },
+        );
+        names = [summary.plan.focalHolder ?? plan.focalAgency];
       }
       const email = renderSummaryEmail(summary, names);
       const stem = summaryFileStem(summary);
@@ -87,7 +94,7 @@ export function createSummaryActivities(deps: {
           text: email.text,
           html: email.html,
           attachments,
-          replyTo: focalAddresses(plan, directory),
+          replyTo: focalAddresses(plan, directory, { on: localDate(deps.clock(), plan.timezone) }),
           headers: automatedHeaders('summary', plan.id),
         },
       });

@@ -135,6 +135,18 @@ export type Task = z.infer<typeof taskSchema>;
 export type Deadline = z.infer<typeof deadlineSchema>;
 export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
 
+/** A dated succession of an agency: who takes over, from which day, on which legal basis. */
+export const successionSchema = z.object({
+  /** Canonical name (or group) of the directory that takes over. */
+  by: z.string().min(1),
+  /** First day the successor acts, YYYY-MM-DD. */
+  from: isoDate,
+  /** The legal text it rests on (Nghị quyết, Quyết định …). */
+  basis: z.string().min(1),
+  /** What the officer must still check or do. */
+  note: z.string().optional(),
+});
+
 /** One agency in a province's directory. */
 export const agencySchema = z.object({
   /** Canonical name with full diacritics. */
@@ -147,6 +159,13 @@ export const agencySchema = z.object({
   groups: z.array(z.string().min(1)).default([]),
   /** Officers' addresses; shipped directories use the reserved `.example` domain. */
   emails: z.array(z.string().email()).min(1, 'an agency needs at least one email address'),
+  /** Merger or rename: from `from` on, `by` holds all its duties (see src/plan/succession.ts). */
+  successor: successionSchema.optional(),
+  /** Split: from each `from` on, each `by` holds the `share` of its duties named there. */
+  successors: z
+    .array(successionSchema.extend({ share: z.string().min(1) }))
+    .min(1)
+    .optional(),
 });
 
 /** The agency directory of one province. */
@@ -169,4 +188,5 @@ export const directorySchema = z.object({
 });
 
 export type Agency = z.infer<typeof agencySchema>;
+export type Succession = z.infer<typeof successionSchema>;
 export type Directory = z.infer<typeof directorySchema>;

@@ -1,6 +1,7 @@
 import { AgencyResolver } from './agencies';
 import type { Directory, Plan } from './schema';
 import type { Rule } from '../deadlines/rule';
+import { describeSteps, shortDate, successionsOf, successorOn } from './succession';
 
 /** A problem found by the semantic checks, located by its field path in the plan or directory file. */
 export interface Finding {
@@ -104,6 +105,8 @@ export function validatePlan(plan: Plan, directory: Directory): Finding[] {
     duty.agencies.forEach((name, j) => checkName(['duties', i, 'agencies', j], name, 'warning')),
   );
 
+  successionWarnings(plan, directory, resolver).forEach((f) => findings.push(f));
+
   plan.reportingOfficers.forEach((officer, i) => {
     if (officer.agency) checkName(['reportingOfficers', i, 'agency'], officer.agency, 'warning');
     if (directory.placeholderEmails !== isPlaceholder(officer.email))
@@ -155,6 +158,107 @@ export function validateDirectory(directory: Directory): Finding[] {
           severity: 'warning',
         });
     });
+  });
+  findings.push(...successionFindings(directory));
+  return findings;
+}
+
+/**
+ * Agencies the plan names (not groups) that a successor takes over from at a date up to the plan's end: from then on
+ * dondoc reminds the successor; the warning proposes it, and says when a split's share for the task cannot be told.
+ */
+function successionWarnings(plan: Plan, directory: Directory, resolver: AgencyResolver): Finding[] {
+  const findings: Finding[] = [];
+  const check = (path: (string | number)[], name: string, duty: string) => {
+    const agency = resolver.resolve(name).agency;
+    if (!agency) return;
+    const dates = successionsOf(agency)
+      .map((s) => s.from)
+      .filter((d) => d <= plan.period.to)
+      .sort();
+    if (dates.length === 0) return;
+    const { agencies, steps } = successorOn(directory, agency.name, plan.period.to, duty);
+    if (steps.length === 0) return;
+    const names = agencies.map((a) => a.name).join('; ');
+    const notes = steps.map((s) => s.note).filter(Boolean);
+    const split = steps.some((s) => s.undetermined)
+      ? ' Không xác định được phần việc này thuộc cơ quan nào trong các cơ quan tiếp nhận, nên dondoc nhắc tất cả: hãy ghi rõ cơ quan trong kế hoạch.'
+      : '';
+    findings.push({
+      path,
+      message:
+        `"${name}" có cơ quan kế thừa từ ${shortDate(dates[0])}, trong thời gian của kế hoạch: từ ngày đó dondoc nhắc ${names}. ` +
+        `Đề xuất: thay bằng "${names}" khi điều chỉnh kế hoạch. ${describeSteps(steps).join(' ')}${split}` +
+        (notes.length ? ` Ghi chú: ${notes.join(' ')}` : ''),
+      severity: 'warning',
+    });
+  };
+  check(['focalAgency'], plan.focalAgency, plan.title);
+  check(['reportsTo'], plan.reportsTo, plan.title);
+  plan.tasks.forEach((task, i) => {
+    const duty = `${task.title}\n${task.content}`;
+    task.lead.forEach((name, j) => check(['tasks', i, 'lead', j], name, duty));
+    task.coordinators.forEach((name, j) => check(['tasks', i, 'coordinators', j], name, duty));
+  });
+  plan.deadlines.forEach((deadline, i) => {
+    const duty = `${deadline.subject}\n${deadline.text}`;
+    if (deadline.owedBy !== 'all')
+      deadline.owedBy.forEach((name, j) => check(['deadlines', i, 'owedBy', j], name, duty));
+    if (deadline.owedTo) check(['deadlines', i, 'owedTo'], deadline.owedTo, duty);
+  });
+  return findings;
+}
+
+/** Successions of a directory: one kind per agency, successors the directory knows, no agency succeeding itself. */
+function successionFindings(directory: Directory): Finding[] {
+  const findings: Finding[] = [];
+  const resolver = new AgencyResolver(directory);
+  directory.agencies.forEach((agency, i) => {
+    if (agency.successor && agency.successors)
+      findings.push({
+        path: ['agencies', i, 'successor'],
+        message: `"${agency.name}": ghi successor (hợp nhất, đổi tên) hoặc successors (chia tách), không ghi cả hai`,
+        severity: 'error',
+      });
+    const key = agency.successor ? 'successor' : 'successors';
+    successionsOf(agency).forEach((s, j) => {
+      const path = key === 'successor' ? ['agencies', i, key, 'by'] : ['agencies', i, key, j, 'by'];
+      const resolution = resolver.resolve(s.by);
+      if (!resolution.agency && !resolution.group) {
+        findings.push({ path, message: `cơ quan kế thừa "${s.by}" không có trong danh bạ`, severity: 'error' });
+        return;
+      }
+      if (resolution.group && resolution.members?.length === 0)
+        findings.push({
+          path,
+          message: `nhóm kế thừa "${resolution.group}" chưa có thành viên: dondoc vẫn gửi ${agency.name} cho đến khi cán bộ ghi tên các cơ quan (xã, phường) vào nhóm`,
+          severity: 'warning',
+        });
+      if (resolution.agency === agency)
+        findings.push({ path, message: `"${agency.name}" không thể kế thừa chính nó`, severity: 'error' });
+    });
+  });
+  // A chain that comes back (A → B → A) would send forever in circles: refuse it.
+  directory.agencies.forEach((agency, i) => {
+    const seen = new Set([agency.name]);
+    let frontier = [agency];
+    while (frontier.length > 0) {
+      const next = frontier.flatMap((a) =>
+        successionsOf(a)
+          .map((s) => resolver.resolve(s.by).agency)
+          .filter((x) => !!x),
+      );
+      if (next.some((a) => a === agency)) {
+        findings.push({
+          path: ['agencies', i, 'name'],
+          message: `chuỗi kế thừa của "${agency.name}" quay lại chính nó`,
+          severity: 'error',
+        });
+        break;
+      }
+      frontier = next.filter((a) => !seen.has(a.name));
+      frontier.forEach((a) => seen.add(a.name));
+    }
   });
   return findings;
 }

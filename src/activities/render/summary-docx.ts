@@ -20,7 +20,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { formatDate, formatInstant, localDate } from '../email/dates';
-import { agencyStatusLines, formatRate, statusText, type AgencyReport, type Summary } from './summary';
+import { agencyName, agencyStatusLines, formatRate, statusText, type AgencyReport, type Summary } from './summary';
 
 // Nghị định 30/2020/NĐ-CP, Phụ lục I: A4, Times New Roman 13–14 pt, margins top/bottom 20–25 mm, left 30–35 mm,
 // right 15–20 mm; page numbers centred in the top margin from the second page.
@@ -209,7 +209,7 @@ function signatory(issuingBody: string): { authority?: string; title: string } {
 function documentHeader(summary: Summary): Table {
   const left = mm(64);
   const right = TEXT_WIDTH - left;
-  const body = summary.plan.focalAgency;
+  const body = summary.plan.focalHolder ?? summary.plan.focalAgency;
   const year = localDate(summary.compiledAt, summary.plan.timezone).slice(0, 4);
   // About 20 capitals of 13 pt bold fit on a line of the left column.
   const names = (text: string, bold: boolean): Paragraph[] =>
@@ -243,7 +243,7 @@ function closing(summary: Summary): Table {
   const right = TEXT_WIDTH - left;
   const recipient = (text: string): Paragraph =>
     new Paragraph({ children: [new TextRun({ text, size: pt(11) })], spacing: { before: 0, after: 0 } });
-  const signer = signatory(summary.plan.focalAgency);
+  const signer = signatory(summary.plan.focalHolder ?? summary.plan.focalAgency);
   return layoutTable(
     [left, right],
     [
@@ -317,7 +317,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
       ]),
       summary.agencies.map((a, i) => [
         String(i + 1),
-        a.agency,
+        agencyName(a),
         String(a.owed),
         String(a.onTime),
         String(a.late),
@@ -337,7 +337,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
       children.push(
         para(
           [
-            new TextRun({ text: `${role} – ${r.agency}: `, italics: true }),
+            new TextRun({ text: `${role} – ${agencyName(r)}: `, italics: true }),
             new TextRun(statusText(r) + received(r, zone)),
           ],
           { indent: true },
@@ -354,7 +354,7 @@ export async function renderSummaryDocx(summary: Summary): Promise<Buffer> {
     for (const role of ['lead', 'coordinators'] as const) {
       const unsent = new Map<string, string[]>();
       for (const r of reports.filter((x) => x.role === role && !x.receivedAt))
-        unsent.set(statusText(r), [...(unsent.get(statusText(r)) ?? []), r.agency]);
+        unsent.set(statusText(r), [...(unsent.get(statusText(r)) ?? []), agencyName(r)]);
       for (const [status, agencies] of unsent) {
         const label = role === 'lead' ? 'Chủ trì' : 'Phối hợp';
         children.push(

@@ -1,13 +1,13 @@
 import { formatDate, formatInstant, localDate } from '../email/dates';
 import { escapeHtml, type RenderedEmail } from '../email/layout';
 import { subjectLine } from '../email/templates';
-import { formatRate, statusText, type AgencyReport, type Summary } from './summary';
+import { agencyName, formatRate, statusText, type AgencyReport, type Summary } from './summary';
 
 const statusColors = { 'on-time': '#1e7b34', late: '#b35c00', extended: '#1f5fa8', missing: '#b00020' } as const;
 
 function agencyLine(r: AgencyReport, zone: string): string {
   const when = r.receivedAt ? `, nhận ${formatInstant(r.receivedAt, zone)}` : '';
-  return `${r.agency} – ${statusText(r)}${when}`;
+  return `${agencyName(r)} – ${statusText(r)}${when}`;
 }
 
 function text(summary: Summary, to: string[]): string {
@@ -31,13 +31,13 @@ function text(summary: Summary, to: string[]): string {
     for (const r of task.lead) lines.push(`  Chủ trì: ${agencyLine(r, zone)}`);
     for (const r of task.coordinators) lines.push(`  Phối hợp: ${agencyLine(r, zone)}`);
     for (const r of task.lead.filter((l) => l.text)) {
-      lines.push(`  Nội dung báo cáo (${r.agency}):`, ...(r.text ?? '').split('\n').map((l) => `    ${l}`));
+      lines.push(`  Nội dung báo cáo (${agencyName(r)}):`, ...(r.text ?? '').split('\n').map((l) => `    ${l}`));
     }
   }
   lines.push('', 'II. TỔNG HỢP THEO CƠ QUAN (xếp theo tỷ lệ đúng hạn)', '');
   summary.agencies.forEach((a, i) =>
     lines.push(
-      `${i + 1}. ${a.agency}: ${a.owed} phải báo cáo; đúng hạn ${a.onTime}; trễ hạn ${a.late}; chưa báo cáo ${a.missing}; tỷ lệ đúng hạn ${formatRate(a.onTimeRate)}`,
+      `${i + 1}. ${agencyName(a)}: ${a.owed} phải báo cáo; đúng hạn ${a.onTime}; trễ hạn ${a.late}; chưa báo cáo ${a.missing}; tỷ lệ đúng hạn ${formatRate(a.onTimeRate)}`,
     ),
   );
   lines.push(
@@ -47,7 +47,7 @@ function text(summary: Summary, to: string[]): string {
     'Trân trọng.',
     '',
     '-- ',
-    `Hệ thống Đôn đốc – ${summary.plan.focalAgency}`,
+    `Hệ thống Đôn đốc – ${summary.plan.focalName ?? summary.plan.focalAgency}`,
     'Thư này do hệ thống Đôn đốc gửi tự động.',
   );
   return lines.join('\n').normalize('NFC');
@@ -64,7 +64,7 @@ function html(summary: Summary, to: string[]): string {
     reports
       .map(
         (r) =>
-          `${e(r.agency)}: ${status(r)}${r.receivedAt ? ` <small>(${e(formatInstant(r.receivedAt, zone))})</small>` : ''}`,
+          `${e(agencyName(r))}: ${status(r)}${r.receivedAt ? ` <small>(${e(formatInstant(r.receivedAt, zone))})</small>` : ''}`,
       )
       .join('<br>');
   const rows = summary.tasks
@@ -81,7 +81,7 @@ function html(summary: Summary, to: string[]): string {
         .filter((r) => r.text)
         .map(
           (r) =>
-            `<h4 style="margin-bottom: 2px;">Nhiệm vụ ${e(task.id)} – ${e(r.agency)}</h4>` +
+            `<h4 style="margin-bottom: 2px;">Nhiệm vụ ${e(task.id)} – ${e(agencyName(r))}</h4>` +
             `<div style="white-space: pre-wrap; margin-left: 12px;">${e(r.text ?? '')}</div>`,
         ),
     )
@@ -89,7 +89,7 @@ function html(summary: Summary, to: string[]): string {
   const agencies = summary.agencies
     .map(
       (a, i) =>
-        `<tr><td style="${cell}">${i + 1}</td><td style="${cell}">${e(a.agency)}</td><td style="${cell}">${a.owed}</td>` +
+        `<tr><td style="${cell}">${i + 1}</td><td style="${cell}">${e(agencyName(a))}</td><td style="${cell}">${a.owed}</td>` +
         `<td style="${cell}">${a.onTime}</td><td style="${cell}">${a.late}</td><td style="${cell}">${a.missing}</td>` +
         `<td style="${cell}">${e(formatRate(a.onTimeRate))}</td></tr>`,
     )
@@ -117,7 +117,7 @@ function html(summary: Summary, to: string[]): string {
     texts ? `<h3>III. Nội dung báo cáo của cơ quan chủ trì</h3>\n${texts}` : '',
     '<p>Đính kèm: báo cáo tổng hợp (.docx) để chỉnh sửa, trình ký; bảng tình trạng (.xlsx).</p>',
     '<p>Trân trọng.</p>',
-    `<p style="color: #555; border-top: 1px solid #ccc; padding-top: 8px;">${e(`Hệ thống Đôn đốc – ${summary.plan.focalAgency}`)}<br>Thư này do hệ thống Đôn đốc gửi tự động.</p>`,
+    `<p style="color: #555; border-top: 1px solid #ccc; padding-top: 8px;">${e(`Hệ thống Đôn đốc – ${summary.plan.focalName ?? summary.plan.focalAgency}`)}<br>Thư này do hệ thống Đôn đốc gửi tự động.</p>`,
     '</body></html>',
   ]
     .join('\n')

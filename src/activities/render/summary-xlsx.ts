@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { formatInstant } from '../email/dates';
-import { agencyStatusLines, statusText, type ReportStatus, type Summary } from './summary';
+import { agencyName, agencyStatusLines, statusText, type ReportStatus, type Summary } from './summary';
 
 const fills: Record<ReportStatus, string> = {
   'on-time': 'FFD9F2D0',
@@ -141,7 +141,7 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
         id: task.id,
         title: task.title,
         role: r.role === 'lead' ? 'Chủ trì' : 'Phối hợp',
-        agency: r.agency,
+        agency: agencyName(r),
         status: statusText(r),
         receivedAt: r.receivedAt ? formatInstant(r.receivedAt, zone) : '',
         reportId: r.reportId ?? '',
@@ -166,7 +166,7 @@ export async function renderSummaryXlsx(summary: Summary): Promise<Buffer> {
   summary.agencies.forEach((a, i) => {
     const row = agencies.addRow({
       n: i + 1,
-      agency: a.agency,
+      agency: agencyName(a),
       owed: a.owed,
       onTime: a.onTime,
       late: a.late,

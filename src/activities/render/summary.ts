@@ -4,6 +4,7 @@ import type { Directory, Plan } from '../../plan/schema';
 import type { StoredReport } from '../storage/store';
 import type { AttachmentRef, ExtensionRecord, SummaryPeriod } from '../types';
 import { formatDate, localDate } from '../email/dates';
+import { displayName, nameOn } from '../../plan/succession';
 
 /** Where an agency's report for the period stands. */
 export type ReportStatus =
@@ -30,6 +31,8 @@ export function statusText(r: { status: ReportStatus; extendedTo?: string }): st
 /** One agency's part in one task for the period. */
 export interface AgencyReport {
   agency: string;
+  /** How the summary names it: both names when a successor took over by the period's end (src/plan/succession.ts). */
+  name?: string;
   role: Party;
   status: ReportStatus;
   reportId?: string;
@@ -56,6 +59,8 @@ export interface TaskSummary {
 /** How one agency did across the tasks of the period (for emulation rankings). */
 export interface AgencyTotal {
   agency: string;
+  /** As `AgencyReport.name`. */
+  name?: string;
   owed: number;
   onTime: number;
   late: number;
@@ -74,6 +79,10 @@ export interface Summary {
     title: string;
     issuer: string;
     focalAgency: string;
+    /** The focal agency as the summary names it (its successor's name first once it took over). */
+    focalName?: string;
+    /** Who holds the focal role when the summary is compiled: the issuing body of the signed report. */
+    focalHolder?: string;
     reportsTo: string;
     timezone: string;
     /** The province of the agency directory, written before the date of a signed report ("Đắk Nông, ngày …"). */
@@ -131,6 +140,12 @@ export function buildSummary(input: {
   const { plan, period } = input;
   const resolver = resolverFor(input.directory);
   const canonical = (name: string): string => resolver.canonical(name) ?? name;
+  // Reports stay filed under the name they were owed by; a period that reaches a succession date shows both names.
+  const until = localDate(period.at, plan.timezone);
+  const named = <T extends { agency: string }>(r: T, duty?: string): T => {
+    const name = displayName(input.directory, r.agency, until, duty);
+    return name === r.agency ? r : { ...r, name };
+  };
   const byKey = new Map<string, StoredReport[]>();
   const sorted = input.reports
     .filter((r) => r.occurrenceId === period.id && r.subject.type === 'task')
@@ -158,12 +173,13 @@ export function buildSummary(input: {
   const tasks: TaskSummary[] = plan.tasks.map((task) => {
     const leads = resolver.expand(task.lead);
     const coordinators = resolver.expand(task.coordinators).filter((a) => !leads.includes(a));
-    const lead = leads.map((agency) => forAgency(task.id, 'lead', agency));
+    const duty = `${task.title}\n${task.content}`;
+    const lead = leads.map((agency) => named(forAgency(task.id, 'lead', agency), duty));
     return {
       id: task.id,
       title: task.title,
       lead,
-      coordinators: coordinators.map((agency) => forAgency(task.id, 'coordinators', agency)),
+      coordinators: coordinators.map((agency) => named(forAgency(task.id, 'coordinators', agency), duty)),
       ...overall(lead),
     };
   });
@@ -173,6 +189,7 @@ export function buildSummary(input: {
     for (const r of [...task.lead, ...task.coordinators]) {
       const t = totals.get(r.agency) ?? {
         agency: r.agency,
+        ...(r.name ? { name: r.name } : {}),
         owed: 0,
         onTime: 0,
         late: 0,
@@ -200,6 +217,8 @@ export function buildSummary(input: {
       title: plan.title,
       issuer: plan.issuer,
       focalAgency: plan.focalAgency,
+      focalName: displayName(input.directory, plan.focalAgency, until, plan.title),
+      focalHolder: nameOn(input.directory, plan.focalAgency, until, plan.title),
       reportsTo: plan.reportsTo,
       timezone: plan.timezone,
       place: input.directory.province,
@@ -234,13 +253,18 @@ export function agencyStatusLines(reports: AgencyReport[], zone: string): string
     const bullet = reports.length > 1 ? '- ' : '';
     return reports.map(
       (r) =>
-        `${bullet}${r.agency}: ${statusText(r)}${r.receivedAt ? ` (${formatDate(localDate(r.receivedAt, zone))})` : ''}`,
+        `${bullet}${agencyName(r)}: ${statusText(r)}${r.receivedAt ? ` (${formatDate(localDate(r.receivedAt, zone))})` : ''}`,
     );
   }
   const counts = new Map<string, number>();
   const ordered = [...reports].sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status));
   for (const r of ordered) counts.set(statusText(r), (counts.get(statusText(r)) ?? 0) + 1);
   return [`${reports.length} cơ quan, trong đó:`, ...[...counts].map(([status, n]) => `- ${status}: ${n}`)];
+}
+
+/** The name a summary shows for an agency's line (both names across a succession). */
+export function agencyName(r: { agency: string; name?: string }): string {
+  return r.name ?? r.agency;
 }
 
 /** "87,5%" for 0.875. */
