@@ -16,6 +16,11 @@ export const commands: readonly LazyCommand[] = [
     load: async () => (await import('./when')).registerWhen,
   },
   {
+    name: 'holidays',
+    summary: 'Lịch nghỉ lễ, Tết (plans/holidays): đối chiếu với bộ dữ liệu python-holidays, sinh lại tệp',
+    load: async () => (await import('./holidays')).registerHolidays,
+  },
+  {
     name: 'plan',
     summary: 'Kế hoạch: nhập từ văn bản, kiểm tra, xem',
     load: async () => (await import('./plan')).registerPlan,

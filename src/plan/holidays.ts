@@ -10,6 +10,9 @@ import { createWorkingCalendar } from '../deadlines/statutory-holidays';
 /** Where the shipped schedules live; an admin adds a year by dropping `YYYY.yaml` there. */
 export const DEFAULT_HOLIDAY_DIR = path.resolve(__dirname, '../../plans/holidays');
 
+/** The file beside the years that lists where dondoc departs from the holiday dataset; not a year's schedule. */
+export const HOLIDAY_OVERRIDES_FILE = 'overrides.yaml';
+
 const date = z.string().refine(isIsoDate, 'expected a real date YYYY-MM-DD');
 const status = z.enum(['official', 'derived']);
 
@@ -136,7 +139,7 @@ export function parseHolidayFile(text: string, file: string): HolidayYear {
 
 /** Reads every `*.yaml` of `dir` into holiday data; one year per file, no year twice. */
 export async function loadHolidayData(dir: string = DEFAULT_HOLIDAY_DIR): Promise<HolidayData> {
-  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f) && f !== HOLIDAY_OVERRIDES_FILE).sort();
   const years: HolidayYear[] = [];
   const seen = new Map<number, string>();
   const problems: HolidayProblem[] = [];
