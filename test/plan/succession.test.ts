@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import { recipientAddresses, successionNotice } from '../../src/activities/recipients';
 import { loadDirectoryFile, loadPlanFile, PlanError } from '../../src/plan/load';
 import { formatProblem } from '../../src/plan/problems';
@@ -200,5 +201,29 @@ tasks:
 `);
     const err = await loadDirectoryFile(join(root, 'agencies', 'tn.yaml')).catch((e: PlanError) => e);
     expect((err as PlanError).message).toMatch(/chuỗi kế thừa của "Sở A" quay lại chính nó/);
+  });
+
+  it('reaches a running worker: the catalog reads an edited directory again once its read is a minute old', async () => {
+    writeDirectory(`  - name: Sở Thông tin và Truyền thông
+    emails: ["a@tn.example"]
+  - name: Sở Khoa học và Công nghệ
+    emails: ["b@tn.example"]
+`);
+    writeFileSync(join(root, 'tn.yaml'), plan('2025-01-01', '2025-12-31'));
+    let clock = 0;
+    const catalog = createPlanCatalog(root, { now: () => clock });
+    const addresses = async () =>
+      recipientAddresses(
+        (await catalog.get('tn')).directory,
+        ['Sở Thông tin và Truyền thông'],
+        {},
+        { on: '2025-05-01' },
+      );
+    expect(await addresses()).toEqual(['a@tn.example']);
+    writeDirectory(MERGED);
+    clock += 30_000;
+    expect(await addresses()).toEqual(['a@tn.example']);
+    clock += 30_000;
+    expect(await addresses()).toEqual(['b@tn.example']);
   });
 });
