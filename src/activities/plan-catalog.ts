@@ -1,5 +1,6 @@
 import { loadPlanFolder, PlanError, type LoadedPlan, type PlanFolder } from '../plan/load';
 import { formatProblem, type PlanProblem } from '../plan/problems';
+import { planRevision } from '../plan/revision';
 import type { PlanCatalog } from './types';
 
 /** A plan the catalog cannot serve now (its file is broken, or no file declares the id); fixing the folder cures it. */
@@ -13,6 +14,11 @@ export class PlanUnavailableError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The plans folder holds another revision of the plan than the one asked for. */
+export class RevisionMismatchError extends Error {
+  override readonly name = 'RevisionMismatchError';
 }
 
 /** How often a lookup that misses may re-read the folder. */
@@ -81,9 +87,20 @@ export function createPlanCatalog(
 
   return {
     all: async () => (await current()).plans,
-    async get(planId: string) {
+    async get(planId: string, options: { revision?: string } = {}) {
       let folder = await current();
       let found = find(folder, planId);
+      const wanted = options.revision;
+      if (found && wanted && planRevision(found.plan) !== wanted) {
+        // Revisions are applied rarely: read at once, the file was just changed.
+        folder = await read();
+        found = find(folder, planId);
+        if (found && planRevision(found.plan) !== wanted) {
+          throw new RevisionMismatchError(
+            `Tệp kế hoạch "${planId}" trong ${dir} là bản ${planRevision(found.plan)}, không phải bản ${wanted} đang được áp dụng (revision mismatch)`,
+          );
+        }
+      }
       if (!found) {
         // Within the throttle window, wait for the read in flight (or the last one) instead of starting another.
         folder = now() - readAt >= rereadEveryMs ? await read() : await current();

@@ -1,9 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { createPlanCatalog } from '../../src/activities/plan-catalog';
+import { createScheduleActivities } from '../../src/activities/schedule';
+import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { loadPlanFile } from '../../src/plan/load';
+import { applyHolidays } from '../../src/services/holidays-apply';
 import { applyPlanRevision, planRevisionPreview } from '../../src/services/plan-apply';
 import { startPlanWorkflows } from '../../src/services/start-plans';
 import { executeSubjectUpdate, querySubject } from '../../src/services/subject-updates';
@@ -77,6 +81,7 @@ describe('plan revisions applied to a running plan (dev server)', () => {
   let root: string;
   let dir: string;
   let file: string;
+  let holidaysDir: string;
   const planId = `revision-${randomBytes(4).toString('hex')}`;
   const task = (id: string) => subjectWorkflowId(planId, { type: 'task', taskId: id });
   const view = (id: string): Promise<SubjectView> => querySubject(client, task(id));
@@ -102,6 +107,13 @@ describe('plan revisions applied to a running plan (dev server)', () => {
     writeFileSync(join(dir, 'agencies', 'thu-nghiem.yaml'), DIRECTORY);
     file = join(dir, `${planId}.yaml`);
     writeFileSync(file, planYaml(planId, original));
+    holidaysDir = join(root, 'holidays');
+    cpSync('plans/holidays', holidaysDir, { recursive: true });
+    const schedules = createScheduleActivities({
+      plans: createPlanCatalog(dir),
+      calendar: await loadWorkingCalendar(holidaysDir),
+      reloadCalendar: () => loadWorkingCalendar(holidaysDir),
+    });
     store = await testStoreConfigs()[0].create();
     rig = await startOperatorRig({
       name: 'revision',
@@ -109,6 +121,8 @@ describe('plan revisions applied to a running plan (dev server)', () => {
       plansDir: dir,
       storeEnv: store.env,
       openStore: () => store.open(),
+      // Schedules from a copy of the holiday files, which the holidays test changes.
+      wrap: (real) => ({ ...real, ...schedules }),
     });
     client = rig.client;
     await startPlanWorkflows(client, [await loadPlanFile(file)], rig.taskQueue);
@@ -223,5 +237,42 @@ describe('plan revisions applied to a running plan (dev server)', () => {
     expect(after.map((v) => v.audit.length)).toEqual(before.map((v) => v.audit.length));
     const plan = await client.workflow.getHandle(planWorkflowId(planId)).query(planStateQuery);
     expect(plan.revisions).toHaveLength(1);
+  });
+
+  test('holidays apply: a not-yet-due date that became a day off moves to the next working day, audited', async () => {
+    const before = await view('4');
+    const due = before.current!.due.lead.effective;
+    const yearFile = join(holidaysDir, `${due.slice(0, 4)}.yaml`);
+    writeFileSync(
+      yearFile,
+      readFileSync(yearFile, 'utf8').replace(
+        /^daysOff:\n/m,
+        `daysOff:\n  - { date: ${due}, name: "Nghỉ bù thử nghiệm" }\n`,
+      ),
+    );
+    const entries = await applyHolidays(client, {
+      plansDir: dir,
+      by: 'Nguyễn Văn A',
+      reason: 'Quyết định nghỉ lễ mới',
+      planIds: [planId],
+    });
+    const mine = entries.find((e) => e.workflowId === task('4'));
+    expect(mine?.outcome).toBe('moved');
+    const after = await view('4');
+    expect(after.current!.due.lead.effective > due).toBe(true);
+    expect(after.current!.due.lead.nominal).toBe(before.current!.due.lead.nominal);
+    const audit = after.audit.find((a) => a.action === 'holidays-applied');
+    expect(audit).toMatchObject({ by: 'Nguyễn Văn A' });
+    expect(audit?.detail).toContain(`hạn ${due.split('-').reverse().join('/')} →`);
+    // Nothing else moved (their dates are not on that day), and a second run changes nothing.
+    expect(entries.filter((e) => e.outcome === 'failed')).toEqual([]);
+    const again = await applyHolidays(client, {
+      plansDir: dir,
+      by: 'Nguyễn Văn A',
+      reason: 'Lần nữa',
+      planIds: [planId],
+    });
+    expect(again.every((e) => e.outcome !== 'moved')).toBe(true);
+    expect((await view('4')).audit.length).toBe(after.audit.length);
   });
 });
