@@ -317,7 +317,7 @@ export function formatHolidayCheck(check: HolidayCheck, options: { derived?: boo
   if (check.derivedYears.length) {
     const n = check.derivedDifferences.length;
     lines.push(
-      `Năm chưa có lịch chính thức (tính theo Bộ luật Lao động): ${yearsVi(check.derivedYears)} — ` +
+      `Năm chưa có lịch chính thức (status: derived, dự kiến): ${yearsVi(check.derivedYears)} — ` +
         (n ? `${n} ngày khác quy tắc dự kiến của bộ dữ liệu, không kiểm tra.` : 'trùng với bộ dữ liệu.'),
     );
     if (options.derived) lines.push(...check.derivedDifferences.map(differenceLine));
@@ -418,6 +418,16 @@ export function renderHolidayFile(
   ].join('\n');
 }
 
+/** The source of a year without a decision written from the dataset's rule. */
+function derivedSource(version: string): string {
+  return (
+    `Dự kiến theo quy tắc của python-holidays ${version}, chưa có lịch nghỉ của Thủ tướng: Tết nghỉ ngày cuối năm ` +
+    'âm lịch và mùng 1–4, ngày Tết trùng thứ Bảy được nghỉ bù vào ngày làm việc trước Tết, trùng Chủ Nhật vào ngày ' +
+    'làm việc sau Tết (như các lịch chính thức 2019–2026); các ngày lễ khác theo Bộ luật Lao động 2019 (Điều 111–112). ' +
+    'Thay bằng lịch của Thủ tướng khi được công bố.'
+  );
+}
+
 /** What `dondoc holidays generate` wrote. */
 export interface HolidayGeneration {
   version: string;
@@ -451,12 +461,13 @@ export async function generateHolidays(
       .exec(before ?? '')?.[1]
       .trimEnd()
       .split('\n');
-    const textOut = renderHolidayFile(
-      applyOverrides(year, overrides),
-      existing.get(year.year),
-      dataset.version,
-      sourceLines,
-    );
+    const known = existing.get(year.year);
+    // A derived year rewritten from the dataset takes the dataset's rule, not the Labour Code names and source.
+    const base =
+      known?.status === 'derived'
+        ? { ...known, source: derivedSource(dataset.version), daysOff: [], workingDays: [] }
+        : known;
+    const textOut = renderHolidayFile(applyOverrides(year, overrides), base, dataset.version, sourceLines);
     if (before === textOut) result.unchanged.push(file);
     else {
       await writeFile(file, textOut);

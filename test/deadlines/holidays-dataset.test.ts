@@ -168,6 +168,21 @@ describe('the shipped holiday files against the pinned dataset', () => {
     expect(dondoc('holidays', 'check', '--dir', broken).status).toBe(0);
   });
 
+  maybe('rewrite a derived year from the dataset rule only when asked, citing that rule', async () => {
+    const derived = path.join(dir, 'derived');
+    await cp(SHIPPED, derived, { recursive: true });
+    const before = await checkHolidays(derived);
+    expect(before.derivedDifferences.map((d) => d.date)).toEqual(['2027-02-04', '2027-02-11']);
+    expect((await generateHolidays({ dir: derived })).written).toEqual([]);
+    expect((await generateHolidays({ dir: derived, derived: true })).written).toEqual([
+      path.join(derived, '2027.yaml'),
+    ]);
+    const y2027 = parseHolidayFile(await readFile(path.join(derived, '2027.yaml'), 'utf8'), '2027.yaml');
+    expect(y2027.status).toBe('derived');
+    expect(y2027.source).toContain('Dự kiến theo quy tắc của python-holidays 0.109');
+    expect((await checkHolidays(derived)).derivedDifferences).toEqual([]);
+  });
+
   maybe('count 24/11 as a difference once its exclusion is removed from overrides.yaml', async () => {
     const bare = path.join(dir, 'bare');
     await cp(SHIPPED, bare, { recursive: true });
