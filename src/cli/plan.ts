@@ -8,7 +8,8 @@ import { formatReviewItem } from '../plan/importer';
 import { loadDirectoryFile, loadPlanFile } from '../plan/load';
 import { formatProblem, type PlanError } from '../plan/problems';
 import type { Directory } from '../plan/schema';
-import { planToYaml } from '../plan/write';
+import { registerPlanApply } from './plan-apply';
+import { importedPlanYaml, planForFile, relativePath } from '../services/plan-import';
 
 /** Exit codes: 0 done, 1 plan does not validate, 2 input unreadable or not a plan. */
 const EXIT_INVALID = 1;
@@ -49,8 +50,9 @@ async function importCommand(
   const source = relative(out ? dirname(resolve(out)) : process.cwd(), resolve(file))
     .split('\\')
     .join('/');
-  const { tasks, deadlines, duties, ...head } = result.plan;
-  const plan = { ...head, source, tasks, deadlines, duties };
+  // Written next to its directory, the draft names the directory file given (the import page does the same).
+  const directoryPath = options.directory && out ? relativePath(dirname(resolve(out)), options.directory) : undefined;
+  const plan = planForFile(result.plan, { source, directory: directoryPath });
   // In source order, so the officer reads the list beside the text; --json keeps the importer's order.
   for (const item of [...review].sort((a, b) => a.line - b.line)) {
     // A PDF's or a .docx's line is given as page and line or paragraph; an item of the whole document has none.
@@ -66,11 +68,7 @@ async function importCommand(
     const document = { kind, ...(pages ? { pages } : {}), ...(ocr ? { ocr } : {}), warnings };
     process.stdout.write(`${JSON.stringify({ plan, review: located, document }, null, 2)}\n`);
   } else {
-    const comment = [
-      `Bản nháp do "dondoc plan import" tạo từ ${plan.source}.`,
-      `Cần rà soát ${review.length} mục (in ra stderr) trước khi dùng: "dondoc plan validate".`,
-    ].join('\n');
-    const yaml = planToYaml(plan, comment);
+    const yaml = importedPlanYaml(plan, review.length);
     if (out) await writeFile(out, yaml, 'utf8');
     else process.stdout.write(yaml);
   }
@@ -145,4 +143,6 @@ export function registerPlan(program: Command): void {
     .command('show <file>')
     .description('Tóm tắt một kế hoạch')
     .action((file: string) => run(() => showCommand(file)));
+  // Amending a running plan (issue 13 §1).
+  registerPlanApply(plan);
 }

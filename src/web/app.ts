@@ -27,6 +27,7 @@ import { loginRoutes } from './routes/login';
 import { calendarRoutes } from './routes/calendar';
 import { submissionRoutes } from './routes/submission';
 import { dashboardAgencyRoutes } from './routes/dashboard-agencies';
+import { dashboardImportRoutes } from './routes/dashboard-import';
 import { dashboardMailRoutes } from './routes/dashboard-mail';
 import { dashboardOverviewRoutes } from './routes/dashboard-overview';
 import { dashboardPlanRoutes } from './routes/dashboard-plans';
@@ -162,6 +163,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(dashboardAgencyRoutes);
   await app.register(dashboardSummaryRoutes);
   await app.register(dashboardMailRoutes);
+  // The import page: upload a plan document, review, correct, save and start it (issue 14).
+  await app.register(dashboardImportRoutes);
   await app.register(calendarRoutes);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Store } from '../activities/storage/store';
 import type { LinkSigner } from '../access/links';
 import type { LoadedPlan } from '../plan/load';
+import type { ImportSettings } from '../services/plan-import';
 
 /** Everything the web server needs, built once by `src/web/server.ts` (or by a test) and handed to `buildWebApp`. */
 export interface WebDeps {
@@ -29,4 +30,6 @@ export interface WebDeps {
   log?: boolean;
   /** Behind a load balancer: take the client address from X-Forwarded-For (`DONDOC_TRUST_PROXY`). */
   trustProxy?: boolean | string;
+  /** The import page (issue 14): where plans are saved and drafts kept; without it the page is not offered. */
+  imports?: ImportSettings;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openStore, storeConfigFromEnv } from '../activities/storage';
 import type { Store } from '../activities/storage/store';
@@ -5,7 +6,7 @@ import { publicUrlFromEnv, webPortFromEnv } from '../access/addresses';
 import { createLinkSigner } from '../access/links';
 import { loadServerSecret } from '../access/secret';
 import { loadPlanFolder } from '../plan/load';
-import { envWithDataHome, plansDirFromEnv } from '../services/data-home';
+import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from '../services/data-home';
 import { connectClient, type DondocClient } from '../temporal/client';
 import { buildWebApp } from './app';
 import type { WebDeps } from './deps';
@@ -52,6 +53,8 @@ export async function webDepsFromEnv(
     log: withHome.DONDOC_WEB_LOG === '1',
     trustProxy: withHome.DONDOC_TRUST_PROXY || undefined,
     publicRateLimit: withHome.DONDOC_PUBLIC_RATE_LIMIT ? Number(withHome.DONDOC_PUBLIC_RATE_LIMIT) : undefined,
+    // The import page saves into the plans folder and keeps its drafts in DONDOC_HOME/drafts.
+    imports: { plansDir, draftsDir: join(dataHomeFromEnv(withHome).dir, 'drafts') },
   };
   return {
     deps,

@@ -18,16 +18,16 @@ export function readDeps(app: FastifyInstance): ReadDeps {
   const known = memos.get(app);
   if (known) return known;
   const { temporal, store, plans, clock } = app.deps;
-  let cached: { at: number; plans: ReturnType<typeof plans> } | undefined;
+  let cached: { at: number; generation: number; plans: ReturnType<typeof plans> } | undefined;
   const memo: ReadDeps = {
     temporal,
     store,
     clock,
     plans: () => {
       const now = Date.now();
-      if (!cached || now - cached.at > PLANS_TTL_MS) {
+      if (!cached || now - cached.at > PLANS_TTL_MS || cached.generation !== plansGeneration) {
         const reading = plans();
-        cached = { at: now, plans: reading };
+        cached = { at: now, generation: plansGeneration, plans: reading };
         // A failed read is not kept: the next page reads again.
         reading.catch(() => {
           if (cached?.plans === reading) cached = undefined;
@@ -38,6 +38,14 @@ export function readDeps(app: FastifyInstance): ReadDeps {
   };
   memos.set(app, memo);
   return memo;
+}
+
+/** Bumped when a page saved a plan file: every page's plans are read again on their next use. */
+let plansGeneration = 0;
+
+/** Drops the plans the pages reuse, so a plan just saved (the import page) shows on the next page. */
+export function forgetPlans(): void {
+  plansGeneration++;
 }
 
 /** Escapes text for HTML (helpers below build small fragments; templates escape on their own). */
@@ -117,7 +125,7 @@ export const helpers = {
     bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`,
 };
 
-type Section = 'overview' | 'plans' | 'agencies' | 'mail';
+type Section = 'overview' | 'plans' | 'agencies' | 'mail' | 'import';
 
 /** The shared navigation: sections, the account's name and a logout button (a CSRF-protected form). */
 export function navHtml(request: FastifyRequest, csrf: string, current: Section): string {
@@ -126,6 +134,9 @@ export function navHtml(request: FastifyRequest, csrf: string, current: Section)
     ['agencies', '/co-quan', 'Cơ quan'],
   ];
   if (request.server.deps.mailDir) links.push(['mail', '/thu', 'Thư']);
+  // The import page (issue 14): admins only, where the server has a plans folder to save into.
+  if (request.server.deps.imports && request.account?.role === 'admin')
+    links.push(['import', '/nhap-ke-hoach', 'Nhập kế hoạch']);
   const items = links
     .map(([key, href, label]) => `<a href="${href}"${key === current ? ' aria-current="page"' : ''}>${esc(label)}</a>`)
     .join('');
