@@ -157,8 +157,9 @@ def main() -> int:
     args = parser.parse_args()
     if not 1995 <= args.first <= args.last <= 2200:
         parser.error("expected 1995 <= --from <= --to <= 2200")
-    json.dump(export(args.first, args.last), sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    # UTF-8 whatever the locale says: the names are Vietnamese.
+    sys.stdout.buffer.write(json.dumps(export(args.first, args.last), ensure_ascii=False, indent=1).encode("utf-8"))
+    sys.stdout.buffer.write(b"\n")
     return 0
 
 

@@ -73,9 +73,15 @@ export async function ensureHolidayDataset(env: NodeJS.ProcessEnv = process.env)
 
 const datasetDay = z.object({
   date: z.string().refine(isIsoDate),
-  name: z.string().min(1),
+  name: z
+    .string()
+    .min(1)
+    .transform((s) => s.normalize('NFC')),
   /** The dataset's own name of the holiday (without "(nghỉ bù)"): what overrides.yaml matches. */
-  holiday: z.string().min(1),
+  holiday: z
+    .string()
+    .min(1)
+    .transform((s) => s.normalize('NFC')),
   kind: z.enum(['holiday', 'observed', 'swap']),
 });
 const datasetYear = z.object({
