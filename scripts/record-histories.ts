@@ -4,7 +4,7 @@
 // It records each shipped plan simulated with mixed reports (the plan workflow and a few subjects: first and last run,
 // one subject's every run of its continue-as-new chain, and agency mailboxes run by run), and one subject driven
 // through every update and the report signal.
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
@@ -12,12 +12,15 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { DateTime } from 'luxon';
+import { parseDocument } from 'yaml';
 import { createActivities } from '../src/activities';
 import { createPreviewMailer } from '../src/activities/email/transport';
 import { createPlanCatalog } from '../src/activities/plan-catalog';
 import { openStore } from '../src/activities/storage';
 import type { MailboxAddress, Subject } from '../src/activities/types';
 import { loadWorkingCalendar } from '../src/plan/holidays';
+import { loadPlanFile } from '../src/plan/load';
+import { planRevision } from '../src/plan/revision';
 import { runSimulation } from '../src/simulation/run';
 import { createTimeSkippingEnvAt } from '../src/temporal/time-skipping';
 import { cachedWorkflowBundle } from '../src/temporal/workflow-bundle';
@@ -25,6 +28,8 @@ import { createWorker } from '../src/worker';
 import {
   TASK_QUEUE,
   agencyMailboxWorkflowId,
+  applyRevisionUpdate,
+  planStateQuery,
   cancelUpdate,
   closeOccurrenceUpdate,
   extendDueUpdate,
@@ -297,6 +302,111 @@ async function recordUpdates(out: string, workflowBundle: WorkflowBundle): Promi
   }
 }
 
+/**
+ * A revision applied to a running plan (issue 13 §1): a copy of the Thái Bình plan started on the time-skipping server,
+ * then its file edited (a task's lead changed, a task removed, a task added) and applied through the plan workflow's
+ * applyRevision update, twice (the second changes nothing), and once more refused (a revision the folder does not hold).
+ * Records the plan workflow and the revised, ended and added subjects.
+ */
+async function recordRevision(out: string, workflowBundle: WorkflowBundle): Promise<void> {
+  const planId = 'thai-binh-ttdn-2019';
+  const start = '2019-03-01';
+  console.log(`— ${planId}: a revision applied while it runs, from ${start}`);
+  const work = mkdtempSync(join(tmpdir(), 'dondoc-record-'));
+  const dir = join(work, 'plans');
+  cpSync(plansDir, dir, { recursive: true });
+  const file = join(dir, `${planId}.yaml`);
+  const store = await openStore({ sqlitePath: join(work, 'dondoc.db'), scratch: true });
+  const mailer = createPreviewMailer('"Hệ thống Đôn đốc" <dondoc@localhost>');
+  const timeSkipping = await createTimeSkippingEnvAt(new Date(local(start, 8)));
+  try {
+    const { env } = timeSkipping;
+    const client = env.client;
+    const activities = createActivities({
+      store,
+      mailer,
+      plans: createPlanCatalog(dir),
+      calendar: await loadWorkingCalendar(join(plansDir, 'holidays')),
+      clock: () => new Date(Context.current().info.currentAttemptScheduledTimestampMs),
+      temporal: () => client,
+    });
+    const worker = await createWorker(env.nativeConnection, 'default', activities, workflowBundle);
+    const waitFor = async <T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> => {
+      for (let i = 0; i < 600; i++) {
+        const value = await check().catch(() => undefined);
+        if (value) return value;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${what}: condition not met within 60 s`);
+    };
+    await worker.runUntil(async () => {
+      const plan = await client.workflow.start('planWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: planWorkflowId(planId),
+        args: [{ planId, visibility: false }],
+      });
+      const subjectView = (s: Subject) =>
+        client.workflow.getHandle(subjectWorkflowId(planId, s)).query(subjectStateQuery);
+      const view = await waitFor('plan running', async () => {
+        const v = await plan.query(planStateQuery);
+        return v.status === 'running' && v.revision && v;
+      });
+      const changedTask = task('4.f');
+      const removedTask = task('4.e');
+      const addedTask = task('5');
+      for (const s of [changedTask, removedTask])
+        await waitFor('subject ready', async () => (await subjectView(s)).lead.length);
+
+      const doc = parseDocument(readFileSync(file, 'utf8'));
+      const tasks = doc.get('tasks') as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] } & {
+        delete(i: number): void;
+        add(v: unknown): void;
+      };
+      const at = (id: string) => tasks.items.findIndex((t) => String(t.get('id')) === id);
+      tasks.items[at('4.f')].set('lead', ['Sở Nội vụ']);
+      tasks.delete(at('4.e'));
+      tasks.add({
+        id: '5',
+        title: 'Tổng kết công tác thông tin đối ngoại năm 2019',
+        lead: ['Sở Thông tin và Truyền thông'],
+        coordinators: [],
+        timeframe: { text: 'Trước ngày 15/12/2019', rule: { type: 'date', date: '2019-12-15' } },
+      });
+      writeFileSync(file, doc.toString());
+      const revision = planRevision((await loadPlanFile(file)).plan);
+      const admin = { by: 'Nguyễn Văn A (Sở TT&TT)', reason: 'Kế hoạch điều chỉnh, bổ sung số 5/KH-UBND' };
+      const result = await plan.executeUpdate(applyRevisionUpdate, { args: [{ ...admin, revision }] });
+      console.log(
+        `  applyRevision ${view.revision} → ${revision}: added ${result.added.join(', ')}; removed ${result.removed.join(', ')}; revised ${result.revised.join(', ')}`,
+      );
+      if (result.failed.length) throw new Error(`revision failed for ${JSON.stringify(result.failed)}`);
+      const again = await plan.executeUpdate(applyRevisionUpdate, { args: [{ ...admin, revision }] });
+      if (again.applied) throw new Error('the same revision applied twice');
+      console.log('  applyRevision again: nothing changed');
+      await refused(
+        'applyRevision of a revision the folder does not hold',
+        plan.executeUpdate(applyRevisionUpdate, { args: [{ ...admin, revision: '0123456789abcdef' }] }),
+      );
+      await waitFor('added subject ready', async () => (await subjectView(addedTask)).current);
+      await waitFor('removed subject ended', async () => {
+        const d = await client.workflow.getHandle(subjectWorkflowId(planId, removedTask)).describe();
+        return d.status.name === 'COMPLETED';
+      });
+      await save(client, out, planWorkflowId(planId), (await plan.describe()).runId, 'revised');
+      for (const s of [changedTask, removedTask, addedTask]) {
+        const workflowId = subjectWorkflowId(planId, s);
+        await save(client, out, workflowId, (await client.workflow.getHandle(workflowId).describe()).runId, 'revised');
+      }
+      await plan.terminate('recorded');
+    });
+  } finally {
+    await timeSkipping.teardown();
+    mailer.close();
+    await store.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[\w.-]+$/.test(name))
@@ -312,6 +422,7 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--updates-only'))
       for (const sim of simulations) await recordSimulation(scratch, workflowBundle, sim);
     await recordUpdates(scratch, workflowBundle);
+    await recordRevision(scratch, workflowBundle);
     if (existsSync(out)) throw new Error(`${out} exists: recordings are never overwritten`);
     cpSync(scratch, out, { recursive: true });
     console.log(`recorded into ${out}`);

@@ -4,17 +4,20 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import {
   addDigestItemsSignal,
+  applyRevisionUpdate,
   cancelUpdate,
   closeOccurrenceUpdate,
+  endSubjectUpdate,
   extendDueUpdate,
   pauseRemindersUpdate,
   resendReminderUpdate,
   resumeRemindersUpdate,
+  reviseSubjectUpdate,
   setRecipientsUpdate,
   submitReportSignal,
   submitReportUpdate,
 } from '../../src/workflows/contract';
-import { SUMMARY_FAILURE_PATCH } from '../../src/workflows/plan-workflow';
+import { PLAN_REVISION_PATCH, SUMMARY_FAILURE_PATCH } from '../../src/workflows/plan-workflow';
 import {
   CORRECTNESS_PATCH,
   DIGEST_PATCH,
@@ -120,6 +123,7 @@ describe('replay of recorded workflow histories', () => {
       CORRECTNESS_PATCH,
       SUMMARY_FAILURE_PATCH,
       DIGEST_PATCH,
+      PLAN_REVISION_PATCH,
     ])
       expect(recorded).toContain(patch);
   });
@@ -153,6 +157,9 @@ describe('replay of recorded workflow histories', () => {
       setRecipientsUpdate,
       resendReminderUpdate,
       cancelUpdate,
+      applyRevisionUpdate,
+      reviseSubjectUpdate,
+      endSubjectUpdate,
     ])
       expect(updates).toContain(def.name);
     // Accepted, and refused by the handler after the validator let it through (the store failed).
