@@ -42,7 +42,8 @@ export function formatStartResult(result: PlanStartResult): string {
     completed: 'đã hoàn thành, không chạy lại (completed)',
     closed: `đã kết thúc (${result.closedStatus ?? 'closed'}), không chạy lại`,
   };
-  return `  ${result.planId.padEnd(36)} ${what[result.outcome]} — ${result.title}`;
+  const line = `  ${result.planId.padEnd(36)} ${what[result.outcome]} — ${result.title}`;
+  return result.revisionNotice ? `${line}\n    ${result.revisionNotice}` : line;
 }
 
 /** `dondoc start [plans…]`: validates the plans and starts or resumes their workflows on `TEMPORAL_ADDRESS`. */

@@ -2,7 +2,8 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadPlanFolder, type LoadedPlan } from '../plan/load';
-import { planWorkflowId, TASK_QUEUE } from '../workflows/contract';
+import { planRevision } from '../plan/revision';
+import { planStateQuery, planWorkflowId, TASK_QUEUE } from '../workflows/contract';
 
 /** What starting a plan's workflow did. */
 export type PlanStartOutcome =
@@ -21,6 +22,25 @@ export interface PlanStartResult {
   /** Temporal's status name when `outcome` is `closed`, e.g. `TERMINATED`. */
   closedStatus?: string;
   runId?: string;
+  /** A running plan whose file is another revision than the one it runs: what to do about it (never applied here). */
+  revisionNotice?: string;
+}
+
+/**
+ * Issue 13 §1: a running plan whose file changed is not changed silently; the operator is told how to apply it. A
+ * worker that does not answer the query quickly (not started yet) leaves the notice out.
+ */
+async function revisionNotice(client: Client, loaded: LoadedPlan): Promise<string | undefined> {
+  const workflowId = planWorkflowId(loaded.plan.id);
+  const view = await client
+    .withDeadline(Date.now() + 5_000, () => client.workflow.getHandle(workflowId).query(planStateQuery))
+    .catch(() => undefined);
+  const file = planRevision(loaded.plan);
+  if (!view?.revision || view.revision === file || view.revisions?.some((r) => r.revision === file)) return undefined;
+  return (
+    `tệp ${loaded.file} khác bản đang chạy (${view.revision} → ${file}): chưa áp dụng. Xem và áp dụng bằng ` +
+    `"dondoc plan apply ${loaded.file} --by <tên> --reason <lý do>"`
+  );
 }
 
 type Described = { outcome: Exclude<PlanStartOutcome, 'started'>; status: string; runId: string } | undefined;
@@ -48,16 +68,19 @@ export async function startPlanWorkflows(
   taskQueue: string = TASK_QUEUE,
 ): Promise<PlanStartResult[]> {
   const results: PlanStartResult[] = [];
-  for (const { plan, file } of plans) {
+  for (const loaded of plans) {
+    const { plan, file } = loaded;
     const workflowId = planWorkflowId(plan.id);
     const base = { planId: plan.id, title: plan.title, file, workflowId };
     const before = await describe(client, workflowId);
     if (before) {
+      const notice = before.outcome === 'running' ? await revisionNotice(client, loaded) : undefined;
       results.push({
         ...base,
         outcome: before.outcome,
         runId: before.runId,
         ...(before.outcome === 'closed' ? { closedStatus: before.status } : {}),
+        ...(notice ? { revisionNotice: notice } : {}),
       });
       continue;
     }

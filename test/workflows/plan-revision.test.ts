@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
 import { createScheduleActivities } from '../../src/activities/schedule';
 import { loadWorkingCalendar } from '../../src/plan/holidays';
+import { formatStartResult } from '../../src/cli/start';
 import { loadPlanFile } from '../../src/plan/load';
 import { applyHolidays } from '../../src/services/holidays-apply';
 import { applyPlanRevision, planRevisionPreview } from '../../src/services/plan-apply';
@@ -174,6 +175,12 @@ describe('plan revisions applied to a running plan (dev server)', () => {
     );
     expect(diff.lines.join('\n')).toMatch(/− Bỏ nhiệm vụ 2 "Bố trí kinh phí"/);
     expect(diff.lines.join('\n')).toMatch(/\+ Thêm nhiệm vụ 4 "Bồi dưỡng cán bộ" \(chủ trì: Sở Y tế/);
+
+    // `dondoc start` / `dondoc up` on the changed file: still running, not applied, and says how to apply it.
+    const [started] = await startPlanWorkflows(client, [await loadPlanFile(file)], rig.taskQueue);
+    expect(started.outcome).toBe('running');
+    expect(formatStartResult(started)).toMatch(/khác bản đang chạy[^]*chưa áp dụng[^]*dondoc plan apply/);
+    expect((await view('2')).ended).toBeUndefined();
 
     const { result } = await apply();
     expect(result).toMatchObject({ applied: true, added: [task('4')], removed: [task('2')], failed: [] });
