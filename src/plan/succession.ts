@@ -10,6 +10,8 @@ export interface SuccessionStep {
   note?: string;
   /** A split whose share for the duty could not be told from its text: every successor got it. */
   undetermined?: boolean;
+  /** The successor is a group with no members yet: the duty stays with `from` until the officer lists them. */
+  pending?: boolean;
 }
 
 /** Who holds an agency's duties on a day, and how they got there. */
@@ -75,12 +77,9 @@ export function successorOn(directory: Directory, agency: string, date: string, 
       to: chosen.map((s) => resolver.canonical(s.by) ?? s.by),
       date: due.map((s) => s.from).sort()[0],
       basis: [...new Set(chosen.map((s) => s.basis))].join('; '),
-      note:
-        chosen
-          .map((s) => s.note)
-          .filter(Boolean)
-          .join(' ') || undefined,
+      note: [...new Set(chosen.map((s) => s.note).filter(Boolean))].join(' ') || undefined,
       undetermined: undetermined || undefined,
+      pending: next.length === 0 || undefined,
     });
     // A successor group without members (communes the officer has not listed yet) leaves the duty where it was.
     if (next.length === 0) {
@@ -130,11 +129,13 @@ export function displayName(directory: Directory, agency: string, until: string,
 
 /** One Vietnamese sentence per step: who took over from whom, since when, on which basis (for emails and warnings). */
 export function describeSteps(steps: SuccessionStep[]): string[] {
-  return steps.map((s) => {
-    const to = s.to.join(', ');
-    const split = s.undetermined
-      ? ` Danh bạ không xác định được phần việc này thuộc cơ quan nào nên thư gửi tất cả các cơ quan tiếp nhận.`
-      : '';
-    return `Từ ngày ${shortDate(s.date)}, ${to} tiếp nhận nhiệm vụ của ${s.from} (căn cứ: ${s.basis}).${split}`;
-  });
+  return steps
+    .filter((s) => !s.pending)
+    .map((s) => {
+      const to = s.to.join(', ');
+      const split = s.undetermined
+        ? ` Danh bạ không xác định được phần việc này thuộc cơ quan nào nên thư gửi tất cả các cơ quan tiếp nhận.`
+        : '';
+      return `Từ ngày ${shortDate(s.date)}, ${to} tiếp nhận nhiệm vụ của ${s.from} (căn cứ: ${s.basis}).${split}`;
+    });
 }

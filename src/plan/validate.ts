@@ -1,7 +1,7 @@
 import { AgencyResolver } from './agencies';
 import type { Directory, Plan } from './schema';
 import type { Rule } from '../deadlines/rule';
-import { describeSteps, shortDate, successionsOf, successorOn } from './succession';
+import { shortDate, successionsOf, successorOn } from './succession';
 
 /** A problem found by the semantic checks, located by its field path in the plan or directory file. */
 export interface Finding {
@@ -179,17 +179,19 @@ function successionWarnings(plan: Plan, directory: Directory, resolver: AgencyRe
     if (dates.length === 0) return;
     const { agencies, steps } = successorOn(directory, agency.name, plan.period.to, duty);
     if (steps.length === 0) return;
+    const since = `"${name}" có cơ quan kế thừa từ ${shortDate(dates[0])}, trong thời gian của kế hoạch`;
+    const notes = [...new Set(steps.map((s) => s.note).filter(Boolean))];
+    const pending = steps.find((s) => s.pending);
     const names = agencies.map((a) => a.name).join('; ');
-    const notes = steps.map((s) => s.note).filter(Boolean);
-    const split = steps.some((s) => s.undetermined)
-      ? ' Không xác định được phần việc này thuộc cơ quan nào trong các cơ quan tiếp nhận, nên dondoc nhắc tất cả: hãy ghi rõ cơ quan trong kế hoạch.'
-      : '';
+    const message = pending
+      ? `${since} (${pending.to.join('; ')}), nhưng nhóm này chưa có thành viên: dondoc vẫn nhắc ${pending.from} cho đến khi cán bộ ghi tên các cơ quan vào nhóm trong danh bạ.`
+      : `${since}: từ ngày đó dondoc nhắc ${names}. Đề xuất: thay bằng "${names}" khi điều chỉnh kế hoạch.` +
+        (steps.some((s) => s.undetermined)
+          ? ' Danh bạ chia nhiệm vụ cho nhiều cơ quan và không xác định được phần việc này thuộc cơ quan nào, nên dondoc nhắc tất cả: hãy ghi rõ cơ quan trong kế hoạch.'
+          : '');
     findings.push({
       path,
-      message:
-        `"${name}" có cơ quan kế thừa từ ${shortDate(dates[0])}, trong thời gian của kế hoạch: từ ngày đó dondoc nhắc ${names}. ` +
-        `Đề xuất: thay bằng "${names}" khi điều chỉnh kế hoạch. ${describeSteps(steps).join(' ')}${split}` +
-        (notes.length ? ` Ghi chú: ${notes.join(' ')}` : ''),
+      message: message + (notes.length ? ` Ghi chú: ${notes.join(' ')}` : ''),
       severity: 'warning',
     });
   };

@@ -173,7 +173,6 @@ tasks:
       /tn\.yaml:12 tasks\[0\]\.lead: warning: "Sở Thông tin và Truyền thông" có cơ quan kế thừa từ 1\/3\/2025/,
     );
     expect(lines[0]).toContain('Đề xuất: thay bằng "Sở Khoa học và Công nghệ"');
-    expect(lines[0]).toContain(BASIS);
     expect(lines[0]).toContain('Ghi chú: Cán bộ kiểm tra số nghị quyết');
   });
 
