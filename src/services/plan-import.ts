@@ -637,19 +637,21 @@ export function sourceView(draft: Draft): { lines: SourceLine[]; anchor: (line: 
   const doc = draft.document;
   // A text file's review lines are the file's lines (`fileLines`); other documents' are lines of the text.
   const numberOf = (i: number) => (doc.kind === 'text' ? (doc.origins[i]?.line ?? i + 1) : i + 1);
+  // Blank lines are not shown (a .docx has one between paragraphs); an item on one links the line before it.
   const texts = doc.text.split('\n');
-  const numbers = texts.map((_, i) => numberOf(i));
+  const shown = texts.map((t, i) => ({ t, i })).filter(({ t }) => t.trim() !== '');
+  const numbers = shown.map(({ i }) => numberOf(i));
   const anchor = (line: number) => {
     let best = numbers[0] ?? 1;
     for (const n of numbers) if (n <= line) best = n;
     return `dong-${best}`;
   };
   const flagged = new Set(draft.review.filter((r) => r.field !== 'source').map((r) => anchor(r.line)));
-  const lines = texts.map((text, i) => ({
-    number: numbers[i],
+  const lines = shown.map(({ t, i }, k) => ({
+    number: numbers[k],
     origin: doc.kind === 'text' ? undefined : describeOrigin(doc, i + 1),
-    text,
-    flagged: flagged.has(`dong-${numbers[i]}`),
+    text: t,
+    flagged: flagged.has(`dong-${numbers[k]}`),
   }));
   return { lines, anchor };
 }
