@@ -1,5 +1,6 @@
 import type { AgencyResolver } from '../agencies';
 import type { PlanInput } from '../schema';
+import { nameOn, shortDate, successionsOf } from '../succession';
 import { reviewItem, type ReviewItem } from './review';
 
 /**
@@ -8,6 +9,7 @@ import { reviewItem, type ReviewItem } from './review';
  */
 export function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: ReviewItem[]): void {
   const groups = new Set<string>();
+  const proposed = new Set<string>();
   const fix = (name: string, field: string, line: number) => {
     const resolution = resolver.resolve(name);
     const canonical = resolution.agency?.name ?? resolution.group;
@@ -30,6 +32,11 @@ export function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: 
         }),
       );
     }
+    // Once per agency, where it is first named, as for groups.
+    if (resolution.agency && !proposed.has(resolution.agency.name)) {
+      proposed.add(resolution.agency.name);
+      proposeSuccessor(plan, resolver, resolution.agency.name, field, line, review);
+    }
     if (canonical) return canonical;
     const hint = resolution.suggestions;
     review.push(
@@ -51,4 +58,32 @@ export function canonicalize(plan: PlanInput, resolver: AgencyResolver, review: 
   (plan.deadlines ?? []).forEach((d, i) => {
     if (d.owedBy !== 'all') d.owedBy = d.owedBy.map((n) => fix(n, `deadlines[${i}].owedBy`, d.line ?? 1));
   });
+}
+
+/** A review item proposing the successor of an agency reorganised before the plan's end (the directory's succession). */
+function proposeSuccessor(
+  plan: PlanInput,
+  resolver: AgencyResolver,
+  agency: string,
+  field: string,
+  line: number,
+  review: ReviewItem[],
+): void {
+  const found = resolver.resolve(agency).agency;
+  const end = plan.period?.to;
+  if (!found || !end) return;
+  const dates = successionsOf(found)
+    .map((s) => s.from)
+    .filter((d) => d <= end)
+    .sort();
+  if (dates.length === 0) return;
+  const successor = nameOn(resolver.directory, agency, end);
+  if (successor === agency) return;
+  review.push(
+    reviewItem('agency-succeeded', line, field, {
+      read: `cơ quan “${agency}”`,
+      assumed: `giữ tên như văn bản viết; từ ${shortDate(dates[0])} dondoc nhắc cơ quan kế thừa theo danh bạ: ${successor}`,
+      check: `thay bằng “${successor}” nếu kế hoạch được điều chỉnh, hoặc giữ tên cũ (báo cáo trước ngày đó mang tên cũ)`,
+    }),
+  );
 }

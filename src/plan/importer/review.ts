@@ -32,6 +32,8 @@ export type ReviewKind =
   | 'group-expanded'
   /** An agency name the directory does not know. */
   | 'agency-unknown'
+  /** An agency the directory says a successor takes over from at a date inside the plan's period. */
+  | 'agency-succeeded'
   /** The focal agency was not said and was guessed. */
   | 'focal-guessed'
   /** Who receives the reports was not said. */
