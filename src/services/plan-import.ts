@@ -670,6 +670,8 @@ export function savedPaths(settings: ImportSettings, draft: Draft): { plan: stri
 
 /** Whether saving would replace an existing plan file. */
 export async function planFileExists(settings: ImportSettings, draft: Draft): Promise<boolean> {
+  // An id that is no slug is refused by the checks; it must not name a path to look at either.
+  if (!planSchema.shape.id.safeParse(draft.plan.id).success) return false;
   return stat(savedPaths(settings, draft).plan).then(
     () => true,
     () => false,

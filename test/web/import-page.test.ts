@@ -223,8 +223,14 @@ describe('the import page', () => {
     expect(body).toContain('tasks[2].coordinators</code>: không có cơ quan “Sở Không Có” trong danh bạ');
     expect(body).not.toContain('action="' + url + '/luu"');
 
+    // A plan id that is no slug (it names the file) is refused with what it must be.
+    const badId = await adminSession.send('POST', url, { form: await adminSession.formOf(url, { ma: '../Kế hoạch' }) });
+    body = (await adminSession.send('GET', badId.headers.location as string)).body;
+    expect(body).toContain('Mã kế hoạch <code>id</code>: mã chỉ gồm chữ thường không dấu');
+
     const fixed = await adminSession.send('POST', url, {
       form: await adminSession.formOf(url, {
+        ma: 'ninh-binh-sua-ma',
         'nv-1-thoi-gian': 'Thường xuyên',
         'nv-2-phoi-hop': 'Bộ Chỉ huy Quân sự tỉnh',
       }),
@@ -233,6 +239,7 @@ describe('the import page', () => {
     expect(body).toContain('Bản nháp hợp lệ');
     const saved = await adminSession.send('POST', `${url}/luu`, { form: { _csrf } });
     expect(saved.statusCode).toBe(303);
+    expect(planFiles()).toEqual(['ninh-binh-sua-ma.yaml']);
     const [file] = planFiles();
     const { plans } = await loadPlanFolder(folder.plansDir);
     const plan = plans.find((p) => p.file.endsWith(file))!.plan;
