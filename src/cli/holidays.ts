@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_HOLIDAY_DIR } from '../plan/holidays';
 import { checkHolidays, formatHolidayCheck, generateHolidays } from '../services/holidays-dataset';
+import { registerHolidaysApply } from './holidays-apply';
 
 function parseYears(text: string, previous: number[] = []): number[] {
   const m = /^(\d{4})(?:\.\.(\d{4}))?$/.exec(text.trim());
@@ -63,4 +64,7 @@ export function registerHolidays(program: Command): void {
         fail(err);
       }
     });
+
+  // Running tasks take the holiday files as they are now (issue 13 §3).
+  registerHolidaysApply(holidays);
 }
