@@ -318,6 +318,11 @@ describe('the import page', () => {
     expect(existsSync(join(folder.plansDir, `${url}.yaml`))).toBe(false);
   });
 
+  it('answers 404 for a draft that does not exist, or an id that is no id', async () => {
+    for (const id of ['AAAAAAAAAAAAAAAAAAAAAA', '..%2F..%2Fetc%2Fpasswd', 'x'])
+      expect((await adminSession.send('GET', `/nhap-ke-hoach/${id}`)).statusCode).toBe(404);
+  });
+
   it('says why a file is no plan', async () => {
     const _csrf = await adminSession.csrf('/nhap-ke-hoach');
     const r = await adminSession.send('POST', '/nhap-ke-hoach', {
