@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Workbook } from 'exceljs';
 import { createPlanCatalog } from '../../src/activities/plan-catalog';
+import { buildSummary } from '../../src/activities/render/summary';
+import { renderSummaryXlsx } from '../../src/activities/render/summary-xlsx';
 import { recipientAddresses, successionNotice } from '../../src/activities/recipients';
 import { loadDirectoryFile, loadPlanFile, PlanError } from '../../src/plan/load';
 import { formatProblem } from '../../src/plan/problems';
@@ -224,5 +227,81 @@ tasks:
     expect(await addresses()).toEqual(['a@tn.example']);
     clock += 30_000;
     expect(await addresses()).toEqual(['b@tn.example']);
+  });
+});
+
+describe('the shipped Ninh Bình 2022–2030 plan and its directory', () => {
+  const file = join(__dirname, '..', '..', 'plans', 'ninh-binh-bien-gioi-bien-2022-2030.yaml');
+
+  it('addresses agencies that exist in its remaining years, and says which tasks a split cannot place', async () => {
+    const { plan, directory, warnings } = await loadPlanFile(file);
+    const holders = (agency: string, date: string, duty?: string) =>
+      successorOn(directory, agency, date, duty).agencies.map((a) => a.name);
+    // External information passed to Sở VHTTDL with the press (Nghị định 43/2025/NĐ-CP): the plan's focal role.
+    expect(holders(plan.focalAgency, '2025-02-28', plan.title)).toEqual(['Sở Thông tin và Truyền thông']);
+    expect(holders(plan.focalAgency, '2026-11-15', plan.title)).toEqual(['Sở Văn hóa, Thể thao và Du lịch']);
+    // Task 2 (telecom infrastructure and external information) falls under both shares.
+    const task2 = plan.tasks.find((t) => t.id === '2')!;
+    expect(holders('Sở Thông tin và Truyền thông', '2026-11-15', `${task2.title}\n${task2.content}`)).toEqual([
+      'Sở Khoa học và Công nghệ',
+      'Sở Văn hóa, Thể thao và Du lịch',
+    ]);
+    // The district committee stays addressed until the officer names the communes that took over.
+    expect(holders('Ủy ban nhân dân huyện Kim Sơn', '2026-11-15')).toEqual(['Ủy ban nhân dân huyện Kim Sơn']);
+    const lines = warnings.map(formatProblem).filter((l) => l.includes('kế thừa'));
+    expect(lines.filter((l) => l.includes('không xác định được phần việc này')).length).toBeGreaterThan(0);
+    expect(
+      lines.some((l) => /focalAgency: warning: .*Đề xuất: thay bằng "Sở Văn hóa, Thể thao và Du lịch"/.test(l)),
+    ).toBe(true);
+  });
+});
+
+describe('summary workbooks across a succession', () => {
+  it('name the successor with the original in a period that reaches the date, and keep the original before', async () => {
+    const dir = directory();
+    const plan = {
+      id: 'tn',
+      title: 'Kế hoạch thử nghiệm',
+      issuer: 'Ủy ban nhân dân tỉnh',
+      period: { from: '2025-01-01', to: '2025-12-31' },
+      timezone: 'Asia/Ho_Chi_Minh',
+      directory: 'x',
+      focalAgency: 'Sở Y tế',
+      reportsTo: 'Sở Y tế',
+      reportingOfficers: [],
+      policy: {} as never,
+      tasks: [
+        {
+          id: '1',
+          title: 'Nhiệm vụ một',
+          content: '',
+          lead: ['Sở Thông tin và Truyền thông'],
+          coordinators: [],
+          timeframe: { text: 'Thường xuyên', rule: { type: 'ongoing' as const } },
+        },
+      ],
+      deadlines: [],
+      duties: [],
+    };
+    const cells = async (at: string) => {
+      const summary = buildSummary({
+        plan,
+        directory: dir,
+        period: { id: 'p', label: 'Kỳ', at },
+        reports: [],
+        now: new Date(at),
+      });
+      const book = new Workbook();
+      await book.xlsx.load((await renderSummaryXlsx(summary)) as unknown as ArrayBuffer);
+      const values: string[] = [];
+      book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => values.push(String(cell.value)))));
+      return values;
+    };
+    expect(await cells('2025-06-30T03:00:00Z')).toContain(
+      'Sở Khoa học và Công nghệ (trước 1/3/2025: Sở Thông tin và Truyền thông)',
+    );
+    const before = await cells('2025-02-14T03:00:00Z');
+    expect(before).toContain('Sở Thông tin và Truyền thông');
+    expect(before.join('|')).not.toContain('Sở Khoa học và Công nghệ');
   });
 });
