@@ -84,6 +84,13 @@ function corrections(body: unknown, draft: Draft): DraftCorrections {
   return out;
 }
 
+/** Where the form holds a review item's field: the task's or deadline's fields, else the plan's own. */
+function fieldAnchor(path: string): string | undefined {
+  const m = /^(tasks|deadlines)\[(\d+)\]/.exec(path);
+  if (m) return `${m[1] === 'tasks' ? 'nv' : 'han'}-${m[2]}`;
+  return ['id', 'number', 'title', 'issuer', 'period', 'focalAgency'].includes(path) ? 'h-draft' : undefined;
+}
+
 const DONE: Record<string, string> = {
   sua: 'Đã áp dụng các sửa đổi và kiểm tra lại bản nháp.',
   'danh-ba': 'Đã nhập lại tài liệu với danh bạ đã chọn.',
@@ -113,6 +120,7 @@ async function renderDraft(
       ...item,
       anchor: item.field === 'source' ? undefined : source.anchor(item.line),
       label: fieldLabel(draft.plan, item.field),
+      fix: fieldAnchor(item.field),
     }));
   const directory = resolver?.directory;
   const paths = savedPaths(settings, draft);
