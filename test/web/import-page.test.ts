@@ -318,6 +318,25 @@ describe('the import page', () => {
     expect(existsSync(join(folder.plansDir, `${url}.yaml`))).toBe(false);
   });
 
+  it('imports the document again with another directory, and without one cannot validate it', async () => {
+    const url = await adminSession.upload(thaiBinh(), 'thai-binh.yaml');
+    expect((await officerSession.send('GET', url)).statusCode).toBe(403);
+    const _csrf = await adminSession.csrf(url);
+    const none = await adminSession.send('POST', `${url}/danh-ba`, { form: { _csrf, 'danh-ba': '' } });
+    expect(none.statusCode).toBe(303);
+    let body = (await adminSession.send('GET', none.headers.location as string)).body;
+    expect(body).toContain('Đã nhập lại tài liệu');
+    expect(body).toContain('Danh bạ cơ quan <code>directory</code>: chưa chọn danh bạ cơ quan');
+    const unknown = await adminSession.send('POST', `${url}/danh-ba`, {
+      form: { _csrf, 'danh-ba': '../thai-binh.yaml' },
+    });
+    expect(unknown.statusCode).toBe(422);
+    await adminSession.send('POST', `${url}/danh-ba`, { form: { _csrf, 'danh-ba': 'thai-binh.yaml' } });
+    body = (await adminSession.send('GET', url)).body;
+    expect(body).toContain('<option value="thai-binh.yaml" selected>');
+    expect(body).toContain('Bản nháp hợp lệ');
+  });
+
   it('answers 404 for a draft that does not exist, or an id that is no id', async () => {
     for (const id of ['AAAAAAAAAAAAAAAAAAAAAA', '..%2F..%2Fetc%2Fpasswd', 'x'])
       expect((await adminSession.send('GET', `/nhap-ke-hoach/${id}`)).statusCode).toBe(404);
