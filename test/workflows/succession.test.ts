@@ -62,6 +62,11 @@ describe('an agency merged while its task runs', () => {
     mkdirSync(join(root, 'plans', 'agencies'), { recursive: true });
     writeFileSync(join(root, 'plans', 'agencies', 'thu-nghiem.yaml'), DIRECTORY);
     writeFileSync(join(root, 'plans', 'succession-test.yaml'), PLAN);
+    // The same task in a plan that gathers its notices into each agency's morning digest (the default delivery).
+    writeFileSync(
+      join(root, 'plans', 'succession-digest.yaml'),
+      PLAN.replace('id: succession-test', 'id: succession-digest').replace('policy: { delivery: individual }\n', ''),
+    );
     sink = await startSmtpSink();
     // The time-skipping server must answer within the SDK's 5 s: on a loaded machine a second try is cheaper than a failure.
     for (let attempt = 1; ; attempt++) {
@@ -87,7 +92,9 @@ describe('an agency merged while its task runs', () => {
     const subject = { type: 'task' as const, taskId: '1' };
     const view = await h.withWorker(async () => {
       await h.startSubject('succession-test', subject);
+      await h.startSubject('succession-digest', subject);
       await until(async () => (await h.view('succession-test', subject)).current);
+      await until(async () => (await h.view('succession-digest', subject)).current);
       await h.sleepUntil(at('2025-04-10'));
       return h.view('succession-test', subject);
     });
@@ -114,6 +121,27 @@ describe('an agency merged while its task runs', () => {
         'Từ ngày 1/3/2025, Sở Khoa học và Công nghệ tiếp nhận nhiệm vụ của Sở Thông tin và Truyền thông',
       );
     }
+    // Digests: the agency's mailbox keeps its original name; each morning's digest goes where that day says.
+    const digests = sink.received
+      .filter((m) => m.parsed.headers.get('x-dondoc-kind') === 'digest')
+      .map((m) => {
+        const [d, mo, y] = /Tổng hợp ngày (\d+)\/(\d+)\/(\d{4})/
+          .exec(m.parsed.subject ?? '')!
+          .slice(1)
+          .map(Number);
+        const day = `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+        return { day, to: m.envelope.to, text: m.parsed.text ?? '' };
+      });
+    expect(digests.filter((m) => m.day < '2025-03-01').length).toBeGreaterThan(0);
+    expect(digests.filter((m) => m.day >= '2025-03-01').length).toBeGreaterThan(0);
+    for (const m of digests) {
+      expect({ day: m.day, to: m.to }).toEqual({
+        day: m.day,
+        to: [m.day < '2025-03-01' ? 'vanthu@sotttt.thunghiem.example' : 'vanthu@sokhcn.thunghiem.example'],
+      });
+      expect(m.text.includes('tiếp nhận nhiệm vụ của Sở Thông tin và Truyền thông')).toBe(m.day >= '2025-03-01');
+    }
+
     // The workflow still owes under the original name: its history and links are unchanged.
     expect(view.lead).toEqual(['Sở Thông tin và Truyền thông']);
 
