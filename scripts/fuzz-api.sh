@@ -51,6 +51,7 @@ export DONDOC_TEMPORAL_UI_PORT="$(free_port)"
 export DONDOC_MAIL_CAPTURE_SMTP_PORT="$(free_port)"
 export DONDOC_MAIL_CAPTURE_HTTP_PORT="$(free_port)"
 export DONDOC_WEB_PORT="${web_port}"
+export DONDOC_INBOUND_SMTP_PORT="$(free_port)"
 unset TEMPORAL_ADDRESS TEMPORAL_NAMESPACE SMTP_URL DATABASE_URL DATABASE_SCHEMA DONDOC_DB DONDOC_PUBLIC_URL DONDOC_SECRET
 
 log "starting dondoc up in ${home} (web on port ${web_port})"
