@@ -118,7 +118,7 @@ describe('the import page in a browser', () => {
     );
     expect(await p.locator('#luu button').count()).toBe(0);
     // A review item's link leads to its line of the source.
-    const link = p.locator('ol.review .where a').first();
+    const link = p.locator('ol.review .where a[href^="#dong-"]').first();
     const anchor = (await link.getAttribute('href'))!;
     await link.click();
     expect(new URL(p.url()).hash).toBe(anchor);
