@@ -21,6 +21,7 @@ import { apiRoutes } from './routes/api';
 import type { WebDeps } from './deps';
 import { errorsPlugin } from './plugins/errors';
 import { viewsPlugin } from './plugins/views';
+export { publicRoute } from './public-route';
 import { assetRoutes } from './routes/assets';
 import { healthRoutes } from './routes/health';
 import { loginRoutes } from './routes/login';
@@ -50,11 +51,6 @@ export function maskTokens(url: string): string {
 /** A 32-byte key for one use, derived from the server secret (so one secret serves signing and cookies). */
 export function derivedKey(secret: Uint8Array, use: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'dondoc', use, 32));
-}
-
-/** Route config for public routes (agencies' links, feeds, login): rate-limited per client address. */
-export function publicRoute(app: FastifyInstance): { rateLimit: { max: number; timeWindow: number } } {
-  return { rateLimit: { max: app.deps.publicRateLimit ?? 60, timeWindow: 60_000 } };
 }
 
 function csrfToken(request: FastifyRequest): string | void {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertWholeToken } from '../../access/agency-links';
 import { LinkError } from '../../access/links';
 import { agencyCalendarIcs } from '../../services/agency-calendar';
-import { publicRoute } from '../app';
+import { publicRoute } from '../public-route';
 import { HttpError } from '../plugins/errors';
 
 /**

@@ -7,7 +7,7 @@ import {
   sessionStamp,
   verifyPassword,
 } from '../../services/accounts';
-import { publicRoute } from '../app';
+import { publicRoute } from '../public-route';
 import { changePasswordPath, loginPath, requireAccount, safeNext } from '../auth';
 import { HttpError } from '../plugins/errors';
 

@@ -15,7 +15,7 @@ import {
   type SubmissionPage,
   type UploadedFile,
 } from '../../services/submissions';
-import { publicRoute } from '../app';
+import { publicRoute } from '../public-route';
 import { HttpError, wantsJson } from '../plugins/errors';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
