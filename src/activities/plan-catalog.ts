@@ -95,16 +95,16 @@ export function createPlanCatalog(
         // Revisions are applied rarely: read at once, the file was just changed.
         folder = await read();
         found = find(folder, planId);
-        if (found && planRevision(found.plan) !== wanted) {
-          throw new RevisionMismatchError(
-            `Tệp kế hoạch "${planId}" trong ${dir} là bản ${planRevision(found.plan)}, không phải bản ${wanted} đang được áp dụng (revision mismatch)`,
-          );
-        }
       }
       if (!found) {
         // Within the throttle window, wait for the read in flight (or the last one) instead of starting another.
         folder = now() - readAt >= rereadEveryMs ? await read() : await current();
         found = find(folder, planId);
+      }
+      if (found && wanted && planRevision(found.plan) !== wanted) {
+        throw new RevisionMismatchError(
+          `Tệp kế hoạch "${planId}" trong ${dir} là bản ${planRevision(found.plan)}, không phải bản ${wanted} đang được áp dụng (revision mismatch)`,
+        );
       }
       if (found) {
         reported.delete(planId);

@@ -52,7 +52,7 @@ const FIELD_NAMES: Record<string, string> = {
 
 function shownValue(value: unknown): string {
   if (Array.isArray(value))
-    return value.every((v) => typeof v === 'string') ? value.join(', ') || '(không)' : JSON.stringify(value);
+    return value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join(', ') || '(không)' : JSON.stringify(value);
   if (value && typeof value === 'object') {
     const text = (value as { text?: unknown }).text;
     return typeof text === 'string' ? `"${text}"` : JSON.stringify(value);

@@ -9,7 +9,8 @@ import { loadWorkingCalendar } from '../../src/plan/holidays';
 import { formatStartResult } from '../../src/cli/start';
 import { loadPlanFile } from '../../src/plan/load';
 import { applyHolidays } from '../../src/services/holidays-apply';
-import { applyPlanRevision, planRevisionPreview } from '../../src/services/plan-apply';
+import { planFacts, planRevision } from '../../src/plan/revision';
+import { applyPlanRevision, describeRevision, planRevisionPreview } from '../../src/services/plan-apply';
 import { startPlanWorkflows } from '../../src/services/start-plans';
 import { executeSubjectUpdate, querySubject } from '../../src/services/subject-updates';
 import {
@@ -141,8 +142,12 @@ describe('plan revisions applied to a running plan (dev server)', () => {
     expect(plan.revision).toMatch(/^[0-9a-f]{16}$/);
     expect(diff).toMatchObject({ running: plan.revision, next: plan.revision, same: true, lines: [] });
 
-    writeFileSync(file, planYaml(planId, [{ ...original[0], lead: 'Sở Không Có' }, original[1], original[2]]));
-    await expect(apply()).rejects.toMatchObject({
+    // A draft beside the plan (not *.yaml, so the worker does not read it meanwhile and delay the other tests' steps).
+    const draft = join(dir, `${planId}.draft`);
+    writeFileSync(draft, planYaml(planId, [{ ...original[0], lead: 'Sở Không Có' }, original[1], original[2]]));
+    await expect(
+      applyPlanRevision(client, draft, { plansDir: dir, by: 'Nguyễn Văn A', reason: 'Thử' }),
+    ).rejects.toMatchObject({
       name: 'PlanApplyError',
       message: expect.stringMatching(/không hợp lệ[^]*Sở Không Có/),
     });
@@ -281,5 +286,52 @@ describe('plan revisions applied to a running plan (dev server)', () => {
     });
     expect(again.every((e) => e.outcome !== 'moved')).toBe(true);
     expect((await view('4')).audit.length).toBe(after.audit.length);
+  });
+});
+
+describe('the plan catalog by revision', () => {
+  test('a file edited since the last read is read again for its revision; another revision is refused', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dondoc-catalog-'));
+    const dir = join(root, 'plans');
+    mkdirSync(join(dir, 'agencies'), { recursive: true });
+    writeFileSync(join(dir, 'agencies', 'thu-nghiem.yaml'), DIRECTORY);
+    const file = join(dir, 'p.yaml');
+    const spec: TaskSpec = { id: '1', title: 'Tuyên truyền', lead: 'Sở Tài chính', due: isoDay(20) };
+    writeFileSync(file, planYaml('catalog-test', [spec]));
+    // A long throttle: only the revision asked for makes it read again.
+    const catalog = createPlanCatalog(dir, { rereadEveryMs: 3_600_000, refreshEveryMs: 3_600_000 });
+    const first = await catalog.get('catalog-test');
+    writeFileSync(file, planYaml('catalog-test', [{ ...spec, lead: 'Sở Y tế' }]));
+    const edited = planRevision((await loadPlanFile(file)).plan);
+    expect((await catalog.get('catalog-test')).plan).toBe(first.plan);
+    expect((await catalog.get('catalog-test', { revision: edited })).plan.tasks[0].lead).toEqual(['Sở Y tế']);
+    await expect(catalog.get('catalog-test', { revision: planRevision(first.plan) })).rejects.toMatchObject({
+      name: 'RevisionMismatchError',
+      message: expect.stringContaining('revision mismatch'),
+    });
+  });
+
+  test('the difference names what changed in Vietnamese; rewording a task’s content is no revision', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dondoc-catalog-'));
+    mkdirSync(join(root, 'agencies'), { recursive: true });
+    writeFileSync(join(root, 'agencies', 'thu-nghiem.yaml'), DIRECTORY);
+    const file = join(root, 'p.yaml');
+    const spec: TaskSpec = { id: '1', title: 'Tuyên truyền', lead: 'Sở Tài chính', due: isoDay(20) };
+    writeFileSync(file, planYaml('diff-test', [spec]));
+    const before = (await loadPlanFile(file)).plan;
+    writeFileSync(
+      file,
+      planYaml('diff-test', [spec]).replace(
+        'policy: { delivery: individual }',
+        'policy: { delivery: individual, remindDaysBefore: [3] }',
+      ),
+    );
+    const after = (await loadPlanFile(file)).plan;
+    expect(describeRevision(planFacts(before), planFacts(after))).toEqual([
+      '~ Đổi chính sách nhắc: remindDaysBefore: 7, 1 → 3',
+    ]);
+    expect(planRevision({ ...before, tasks: [{ ...before.tasks[0], content: 'Nội dung khác', line: 99 }] })).toBe(
+      planRevision(before),
+    );
   });
 });
