@@ -102,6 +102,8 @@ describeEachStore('an email the SMTP server accepts for some recipients and refu
     });
     beforeEach(() => {
       out = [];
+      // Jest reuses its worker processes: a command of another test file may have left an exit code (even 0) set.
+      process.exitCode = undefined;
       jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
     });
     afterEach(() => {
