@@ -48,3 +48,24 @@ export function duration(ms: number): string {
   if (ms < 1000) return `${ms.toFixed(2)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
+
+/**
+ * One entry of `npm run bench -- --json`: `{ value, unit, baseline, ratio }`, the baseline measured in the same run in
+ * the same unit (ratio = value / baseline unless the bench says otherwise in `ratioOf`), plus what was measured.
+ */
+export interface Measure {
+  value: number;
+  unit: string;
+  baseline: number;
+  ratio: number;
+  /** How the ratio is formed when it is not value / baseline, e.g. "baseline / value" for rates. */
+  ratioOf?: string;
+  /** What the value and the baseline are, in a few words. */
+  what: string;
+  baselineWhat: string;
+  /** Further figures of the same run (p95, variants, sizes). */
+  details?: Record<string, number | string>;
+}
+
+/** The named measures a bench contributes to the JSON object. */
+export type Measures = Record<string, Measure>;
