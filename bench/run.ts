@@ -1,90 +1,127 @@
 /**
- * Every benchmark in one run: `npm run bench` (or some of them: `npm run bench -- deadlines notifications`). Each figure
- * is a ratio against a baseline measured in the same run, so the table compares across machines; the milliseconds are
- * for this machine only. Add DATABASE_URL for PostgreSQL.
+ * Every benchmark in one run: `npm run bench` prints a table; `npm run bench -- --json` prints one JSON object
+ * `{ "<name>": { value, unit, baseline, ratio, … } }`; `npm run bench -- cli page` runs only those benches. Each figure
+ * has a baseline measured in the same run, so its ratio compares across machines; the values are for this machine
+ * only. Add DATABASE_URL for PostgreSQL where a bench reads it. BENCHMARKS.md says what each baseline is.
  */
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchCli } from './cli';
 import { benchDashboard } from './dashboard';
 import { benchDeadlines } from './deadlines';
+import { duration, type Figure, type Measure, type Measures } from './measure';
 import { benchNotifications } from './notifications';
-import { benchPlanImport } from './plan-import';
 import { benchPlanDocuments } from './plan-documents';
-import { duration } from './measure';
-import { benchSimulate } from './simulate';
+import { benchPlanImport } from './plan-import';
 
-/** One line of the table. */
-interface Row {
-  bench: string;
-  operation: string;
-  ms: number;
-  baseline: string;
-  baselineMs: number;
-  ratio: number;
+/** A measure from a timed figure (milliseconds against milliseconds). */
+function fromFigure(f: Figure, details?: Measure['details']): Measure {
+  return {
+    value: f.ms,
+    unit: 'ms',
+    baseline: f.baselineMs,
+    ratio: f.ratio,
+    what: f.operation,
+    baselineWhat: f.baseline,
+    ...(details ? { details } : {}),
+  };
 }
 
-/** The benches in the order they run; each returns its rows. Run counts are kept small for the whole to stay short. */
-const benches: { name: string; run: () => Promise<Row[]> }[] = [
+/** Every figure of a bench by its operation, in milliseconds, for the details of its main measure. */
+function msByOperation(figures: Figure[]): Record<string, number> {
+  return Object.fromEntries(figures.map((f) => [f.operation, Number(f.ms.toFixed(3))]));
+}
+
+/** The benches in the order they run; the required names of issue 15 are start, idle, fanout, history, simulate, import, cli, page. */
+const benches: { name: string; measures: () => Promise<Measures> }[] = [
   {
     name: 'plan-import',
-    run: async () =>
-      benchPlanImport(20).map((r) => ({
-        bench: 'plan-import',
-        operation: `importPlanText ${r.source}`,
-        ms: r.importMs,
-        baseline: 'read + NFC',
-        baselineMs: r.baselineMs,
-        ratio: r.ratio,
-      })),
-  },
-  {
-    name: 'import',
-    run: async () => (await benchPlanDocuments(5)).map((r) => ({ bench: 'import', ...r })),
-  },
-  {
-    name: 'deadlines',
-    run: async () => (await benchDeadlines(0.5)).map((r) => ({ bench: 'deadlines', ...r })),
-  },
-  {
-    name: 'notifications',
-    run: async () => (await benchNotifications(50, 3)).rows.map((r) => ({ bench: 'notifications', ...r })),
-  },
-  {
-    name: 'cli',
-    run: async () => benchCli().map((r) => ({ bench: 'cli', ...r })),
-  },
-  {
-    name: 'simulate',
-    run: async () => {
-      const r = await benchSimulate();
-      return [
-        {
-          bench: 'simulate',
-          operation: `${r.plan}: a year, no reports (${r.emails} emails)`,
-          ms: r.seconds * 1000,
-          baseline: 'one workflow sleeping a year',
-          baselineMs: r.baselineSeconds * 1000,
-          ratio: r.ratio,
+    measures: async () => {
+      const rows = benchPlanImport(20);
+      const byId = Object.fromEntries(rows.map((r) => [`${r.source} ms`, Number(r.importMs.toFixed(3))]));
+      const first = rows[0];
+      return {
+        'plan-import': {
+          value: first.importMs,
+          unit: 'ms',
+          baseline: first.baselineMs,
+          ratio: first.ratio,
+          what: `importPlanText ${first.source}.txt`,
+          baselineWhat: 'read + NFC of the same file',
+          details: byId,
         },
-      ];
+      };
     },
   },
   {
-    name: 'dashboard',
-    run: async () => (await benchDashboard(100)).map((r) => ({ bench: 'dashboard', ...r })),
+    name: 'import',
+    measures: async () => {
+      const rows = await benchPlanDocuments(5);
+      const find = (kind: string) => rows.find((r) => r.operation.includes(kind));
+      const docx = find('.docx') ?? rows[0];
+      const out: Measures = { import: fromFigure(docx, msByOperation(rows)) };
+      const pdf = find('text layer');
+      if (pdf) out['import-pdf'] = fromFigure(pdf);
+      const scan = find('OCR per page');
+      if (scan) out['import-scan-page'] = fromFigure(scan);
+      return out;
+    },
+  },
+  {
+    name: 'deadlines',
+    measures: async () => {
+      const rows = await benchDeadlines(0.5);
+      return { deadlines: fromFigure(rows[0], msByOperation(rows)) };
+    },
+  },
+  {
+    name: 'notifications',
+    measures: async () => {
+      const { rows } = await benchNotifications(50, 3);
+      return { notifications: fromFigure(rows[0], msByOperation(rows)) };
+    },
+  },
+  {
+    name: 'cli',
+    measures: async () => {
+      const rows = benchCli();
+      return { cli: fromFigure(rows[0], msByOperation(rows)) };
+    },
+  },
+  {
+    name: 'page',
+    measures: async () => {
+      const rows = await benchDashboard(100);
+      const [median, p95] = rows;
+      const listP95 = rows.find((r) => r.operation.startsWith('visibility list call, p95'));
+      return {
+        page: fromFigure(median, {
+          'p95 ms': Number(p95.ms.toFixed(3)),
+          'p95 ratio to the list median': Number(p95.ratio.toFixed(3)),
+          ...(listP95 ? { 'visibility list p95 ms': Number(listP95.ms.toFixed(3)) } : {}),
+          ...msByOperation(rows),
+        }),
+      };
+    },
   },
 ];
 
-function table(rows: Row[]): string {
-  const header = ['bench', 'operation', 'time', 'baseline', 'baseline time', 'ratio'];
-  const cells = rows.map((r) => [
-    r.bench,
-    r.operation,
-    duration(r.ms),
-    r.baseline,
-    duration(r.baselineMs),
-    `×${r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toFixed(0)}`,
+/** "1,234.5 workflows/s", "17.92 ms". */
+function amount(value: number, unit: string): string {
+  if (unit === 'ms') return duration(value);
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
+}
+
+function table(measures: Measures): string {
+  const header = ['name', 'what', 'value', 'baseline', 'baseline value', 'ratio'];
+  const cells = Object.entries(measures).map(([name, m]) => [
+    name,
+    m.what,
+    amount(m.value, m.unit),
+    m.baselineWhat,
+    amount(m.baseline, m.unit),
+    `×${m.ratio < 10 ? m.ratio.toFixed(2) : m.ratio.toFixed(0)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const right = new Set([2, 4, 5]);
@@ -98,21 +135,28 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const wanted = args.filter((a) => a !== '--json');
   const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));
   if (unknown.length)
     throw new Error(`unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
-  const rows: Row[] = [];
+  const measures: Measures = {};
   const started = performance.now();
   for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
     const t = performance.now();
     process.stderr.write(`${bench.name}…`);
-    rows.push(...(await bench.run()));
+    Object.assign(measures, await bench.measures());
     process.stderr.write(` ${duration(performance.now() - t)}\n`);
   }
-  console.log(table(rows));
+  if (json) {
+    console.log(JSON.stringify(measures, null, 2));
+    return;
+  }
+  console.log(table(measures));
   console.log(
-    `\nTotal ${duration(performance.now() - started)}. Ratio = time / baseline time, both measured in this run.`,
+    `\nTotal ${duration(performance.now() - started)}. Each ratio is against a baseline measured in this run ` +
+      '(BENCHMARKS.md says how each is formed).',
   );
 }
 
