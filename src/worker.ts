@@ -45,17 +45,21 @@ export async function activityDepsFromEnv(
   };
 }
 
-/** A worker for dondoc's workflows and `activities` on `connection`; the bundle is the cached one unless given. */
+/**
+ * A worker for dondoc's workflows and `activities` on `connection`; the bundle is the cached one unless given. A
+ * `taskQueue` other than dondoc's is for tests that share a server with other workers (as in `startPlanWorkflows`).
+ */
 export async function createWorker(
   connection: NativeConnection,
   namespace: string,
   activities: Activities,
   workflowBundle?: WorkflowBundle,
+  taskQueue: string = TASK_QUEUE,
 ): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     workflowBundle: workflowBundle ?? (await cachedWorkflowBundle(require.resolve('./workflows'))),
     activities,
     // Explicit: the default depends on heap size. Plans have tens of tasks; this keeps every one cached.

@@ -15,9 +15,22 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
+/** How the sink behaves: its port, addresses it refuses, and a wait before it accepts each message. */
+export interface SmtpSinkOptions {
+  port?: number;
+  /** Answered 550. */
+  rejectRecipients?: string[];
+  /**
+   * Awaited after a message's data arrived and before the sink keeps it and answers 250 (a slow server). A message
+   * whose client disconnected meanwhile is dropped: the server never took it, as SMTP has it.
+   */
+  beforeAccept?: (envelope: ReceivedMail['envelope']) => Promise<void>;
+}
+
 /** Starts a sink (on `port`, or a free one); `rejectRecipients` answers 550 to those addresses. */
-export async function startSmtpSink(options: { port?: number; rejectRecipients?: string[] } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const closed = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -26,6 +39,9 @@ export async function startSmtpSink(options: { port?: number; rejectRecipients?:
     logger: false,
     // Stopping closes the client's pooled connections after this long instead of waiting for it to quit.
     closeTimeout: 200,
+    onClose(session) {
+      if (options.beforeAccept) closed.add(session.id);
+    },
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipients?.includes(address.address)) {
         const error = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
@@ -38,16 +54,14 @@ export async function startSmtpSink(options: { port?: number; rejectRecipients?:
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
-        simpleParser(raw)
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        Promise.resolve(options.beforeAccept?.(envelope))
+          .then(() => simpleParser(raw))
           .then((parsed) => {
-            received.push({
-              envelope: {
-                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                to: session.envelope.rcptTo.map((r) => r.address),
-              },
-              raw,
-              parsed,
-            });
+            if (!closed.has(session.id)) received.push({ envelope, raw, parsed });
             callback();
           })
           .catch(callback);
