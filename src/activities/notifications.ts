@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DueDate, Party } from '../deadlines/occurrence';
 import type { Plan } from '../plan/schema';
 import { localDate } from './email/dates';
@@ -44,6 +44,15 @@ export interface NotificationDeps {
   hooks?: SendHooks;
   /** How long a running send is protected from a parallel attempt (ms). */
   sendLeaseMs?: number;
+}
+
+/** The running activity's context; undefined when called outside an activity (a direct call in a script). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The activities of this module. */
@@ -215,7 +224,16 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   }
 
   async function sendNotifications(requests: NotificationRequest[]): Promise<BatchSendResult[]> {
-    const settled = await Promise.allSettled(requests.map((request) => sendNotification(request)));
+    // Heartbeats while the batch goes out: a worker that dies mid-fan-out is retried on another within the workflow's
+    // heartbeat timeout, not its start-to-close timeout.
+    const context = activityContext();
+    const timer = context ? setInterval(() => context.heartbeat(), 5_000) : undefined;
+    let settled: PromiseSettledResult<SendResult>[];
+    try {
+      settled = await Promise.allSettled(requests.map((request) => sendNotification(request)));
+    } finally {
+      clearInterval(timer);
+    }
     // A transient failure fails the batch so Temporal retries it; what was delivered is in the send log and is not sent again.
     const transient = settled.find(
       (s): s is PromiseRejectedResult =>

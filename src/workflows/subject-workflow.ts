@@ -1,6 +1,8 @@
 import {
   ActivityFailure,
+  ActivityCancellationType,
   ApplicationFailure,
+  CancellationScope,
   TimeoutFailure,
   allHandlersFinished,
   condition,
@@ -14,7 +16,14 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { Activities, AuditEntry, NotificationRequest, Receipt, Subject } from '../activities/types';
+import type {
+  Activities,
+  AuditEntry,
+  BatchSendResult,
+  NotificationRequest,
+  Receipt,
+  Subject,
+} from '../activities/types';
 import type { Party, ScheduledStep } from '../deadlines/occurrence';
 import {
   cancelUpdate,
@@ -98,8 +107,19 @@ const mail = proxyActivities<Pick<Activities, 'sendNotification' | 'sendNotifica
 const NOTICE_WINDOW = '1 hour';
 const notices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
   startToCloseTimeout: '2 minutes',
+  // The activity heartbeats while it sends: a worker that dies mid-fan-out is retried on another within this.
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: NOTICE_WINDOW,
   retry: { ...mailRetry, maximumInterval: '10 minutes' },
+});
+
+// The same, cancelled when an agency a notice names reports while it waits for the mail server: the step is sent
+// again at once with who is late by then (same keys). A running attempt is let finish, so nothing goes out twice.
+const currentNotices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: NOTICE_WINDOW,
+  retry: { ...mailRetry, maximumInterval: '10 minutes' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 // Handing items to an agency's mailbox is a signal: quick, retried while Temporal or the plan file is unavailable.
@@ -132,6 +152,13 @@ export const CORRECTNESS_PATCH = 'subject-correctness-2026-12';
  * patch.
  */
 export const DIGEST_PATCH = 'agency-digest-2026-12';
+
+/**
+ * Patch id of notices that name who is late when they go out (issue 15): a step's emails waiting for the mail server
+ * are sent again with the list recomputed as soon as an agency they name reports, not only after a whole attempt
+ * window. Decided per step, so steps taken before a deploy replay as they ran.
+ */
+export const NOTICE_LISTS_PATCH = 'notice-lists-current-2026-12';
 
 /** Continue-as-new when history passes this many events even if the server does not suggest it yet. */
 const HISTORY_SOFT_LIMIT = 2_000;
@@ -365,9 +392,26 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
         occurrence.id,
       );
     }
+    const listsFollowReports = patched(NOTICE_LISTS_PATCH);
+    let named = late;
     for (;;) {
       try {
-        const results = await notices.sendNotifications(requests);
+        const results = listsFollowReports
+          ? await sendUnlessReported(state, requests, named)
+          : await notices.sendNotifications(requests);
+        if (!results) {
+          log.info('an agency a waiting notice names reported; sending it with who is late now', {
+            occurrenceId: occurrence.id,
+            kind: notice.kind,
+          });
+          const stillLate = owing(state, subjectState, step.party);
+          if (stillLate.length === 0 || subjectState.cancelled || subjectState.paused || state.closed) return;
+          if (state.occurrence !== occurrence) return;
+          if (step.kind === 'reminder' && Date.parse(due.at) < now()) return;
+          ({ notice, requests } = stepRequests(state, step, stillLate));
+          named = stillLate;
+          continue;
+        }
         for (const [i, result] of results.entries()) {
           if ('failed' in result) {
             await audit(
@@ -395,6 +439,35 @@ export async function subjectWorkflow(input: SubjectWorkflowInput): Promise<Subj
       if (state.occurrence !== occurrence) return; // extended meanwhile: its new schedule has steps of its own
       if (step.kind === 'reminder' && Date.parse(due.at) < now()) return;
       ({ notice, requests } = stepRequests(state, step, stillLate));
+      named = stillLate;
+    }
+  }
+
+  /**
+   * A step's emails, or undefined when an agency in `named` reported before they were delivered (the activity is
+   * cancelled: the caller recomputes the list). An attempt running when the report comes is let finish.
+   */
+  async function sendUnlessReported(
+    state: OccurrenceState,
+    requests: NotificationRequest[],
+    named: string[],
+  ): Promise<BatchSendResult[] | undefined> {
+    const scope = new CancellationScope();
+    let done = false;
+    const sending = scope.run(() => currentNotices.sendNotifications(requests));
+    void sending.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    const reported = () => named.some((agency) => !!state.receipts[agency]);
+    await condition(() => done || reported());
+    if (done) return sending;
+    scope.cancel();
+    try {
+      // Delivered after all (the attempt under way when the report came): what was sent is sent.
+      return await sending;
+    } catch {
+      return undefined;
     }
   }
 
