@@ -22,6 +22,42 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** False starts the server without dondoc's search attributes, like a cluster nobody prepared (tests of the check). */
   searchAttributes?: boolean;
+  /**
+   * `PRAGMA=VALUE` statements for the SQLite file (`--sqlite-pragma`); ignored without `dbFile`. When absent, those of
+   * `DONDOC_TEMPORAL_SQLITE_PRAGMAS` (see `sqlitePragmasFromEnv`).
+   */
+  sqlitePragmas?: readonly string[];
+}
+
+/**
+ * The pragmas `dondoc up` gives its dev server's SQLite file unless `DONDOC_TEMPORAL_SQLITE_PRAGMAS` says otherwise:
+ * a write-ahead log synced at checkpoints (bench/start.ts: several times the start rate of SQLite's defaults here). A
+ * power loss can lose the last transactions (Temporal then re-runs those tasks; dondoc's sent-log keeps emails
+ * single); it does not corrupt the file, and a crash of the server process alone loses nothing.
+ */
+export const defaultSqlitePragmas: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+/**
+ * `DONDOC_TEMPORAL_SQLITE_PRAGMAS`: comma-separated `PRAGMA=VALUE` (e.g. `journal_mode=wal,synchronous=normal`), `none`
+ * (or empty) for none (a file already in WAL mode stays so: `journal_mode=delete,synchronous=full` goes back to
+ * SQLite's defaults); unset gives `defaultSqlitePragmas`.
+ */
+export function sqlitePragmasFromEnv(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const value = env.DONDOC_TEMPORAL_SQLITE_PRAGMAS;
+  if (value === undefined) return defaultSqlitePragmas;
+  if (value.trim() === '' || value.trim().toLowerCase() === 'none') return [];
+  const pragmas = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const pragma of pragmas) {
+    if (!/^[a-z_]+=[A-Za-z0-9_-]+$/.test(pragma)) {
+      throw new Error(
+        `DONDOC_TEMPORAL_SQLITE_PRAGMAS: "${pragma}" không hợp lệ (cần dạng PRAGMA=VALUE, ví dụ journal_mode=wal)`,
+      );
+    }
+  }
+  return pragmas;
 }
 
 /** A running dev server. */
@@ -60,6 +96,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
+    for (const pragma of options.sqlitePragmas ?? sqlitePragmasFromEnv()) args.push('--sqlite-pragma', pragma);
   }
   if (ui && uiPort) args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
