@@ -293,13 +293,20 @@ async function submit(deps: InboundDeps, key: ReplyKeyRecord, reply: ParsedReply
   const workflowId = subjectWorkflowId(key.planId, key.subject);
   try {
     const receipt = await temporal(deps, () =>
-      executeSubjectUpdate(deps.client, workflowId, submitReportUpdate, {
-        agency: key.agency,
-        occurrenceId: key.occurrenceId,
-        submissionId,
-        text,
-        ...(attachments.length ? { attachments } : {}),
-      }),
+      executeSubjectUpdate(
+        deps.client,
+        workflowId,
+        submitReportUpdate,
+        {
+          agency: key.agency,
+          occurrenceId: key.occurrenceId,
+          submissionId,
+          text,
+          ...(attachments.length ? { attachments } : {}),
+        },
+        // A delivery again after an outage cut the answer off waits for the same update.
+        { updateId: submissionId },
+      ),
     );
     return { status: 'accepted', reportId: receipt.reportId };
   } catch (err) {
@@ -309,6 +316,9 @@ async function submit(deps: InboundDeps, key: ReplyKeyRecord, reply: ParsedReply
       // A delivery of this very message running at the same time was taken first.
       const earlier = await submitted(deps, key, reply.messageId);
       if (earlier) return { status: 'accepted', reportId: earlier };
+      // Taken by the workflow and not stored yet (the store or Temporal was down in between): come again later
+      // for its receipt, rather than answer the agency that its report was refused.
+      throw new InboundDeferredError(`thư ${reply.messageId} đã được tiếp nhận, đang chờ ghi vào kho`);
     }
     return { status: 'rejected', reason: err.reason };
   }

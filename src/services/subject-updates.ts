@@ -33,16 +33,23 @@ export function failureReason(err: Error): string {
   return reason;
 }
 
-/** Executes an update on a subject workflow; a rejection becomes `UpdateRejectedError` with the workflow's reason. */
+/**
+ * Executes an update on a subject workflow; a rejection becomes `UpdateRejectedError` with the workflow's reason.
+ * `updateId` makes a call sent again (after an outage cut the answer off) wait for the same update, not run another.
+ */
 export async function executeSubjectUpdate<Ret, Arg>(
   client: Client,
   workflowId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
+  options: { updateId?: string } = {},
 ): Promise<Ret> {
   const handle = client.workflow.getHandle(workflowId);
   try {
-    return await handle.executeUpdate(update, { args: [arg] });
+    return await handle.executeUpdate(update, {
+      args: [arg],
+      ...(options.updateId ? { updateId: options.updateId } : {}),
+    });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'WorkflowUpdateFailedError') throw new UpdateRejectedError(failureReason(e));

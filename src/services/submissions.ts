@@ -24,6 +24,8 @@ export interface SubmissionDeps {
   temporal: Client;
   store: Store;
   plans: () => Promise<LoadedPlan[]>;
+  /** How long a submission waits for Temporal before the agency is told to send the form again (default 15 s). */
+  submitTimeoutMs?: number;
 }
 
 /** Why a link's page cannot be shown or its report taken: an HTTP status and a Vietnamese message. Nothing recorded. */
@@ -227,18 +229,49 @@ function checkFiles(files: UploadedFile[]): UploadedFile[] {
   });
 }
 
+/** A report the workflow has taken but not yet stored (an outage in between): its receipt comes once it is. */
+export class SubmissionInProgress extends Error {
+  override readonly name = 'SubmissionInProgress';
+}
+
+const SUBMIT_DEADLINE_MS = 15_000;
+/** Clocks of the web server and of Temporal may differ a little: a receipt this much older came from an earlier send. */
+const EARLIER_MARGIN_MS = 2_000;
+
 /**
  * Takes a report from the agency's link: the page's checks again (the period may have closed since), the text and
  * every file checked against the same rules as the workflow and the store, and only then the files kept and the
  * report sent through the workflow's report update with a fresh submission id. The workflow decides; its rejection
  * comes back as `SubmissionRejected` with its reason. `formId` (the rendered form's own token) makes the id one per
- * form: the same form sent twice (a double click, a resubmitted POST) is one report, answered with its receipt.
+ * form: the same form sent twice (a double click, a resubmitted POST, a retry after an outage cut the answer off) is
+ * one report, answered with its receipt (`duplicate`). The submission id is also the update's id, so a form sent
+ * again while the first update is still running waits for that one. Temporal not answering within `submitTimeoutMs`
+ * throws its own failure (see `outageOf`): the agency is told to send the same form again.
  */
-export async function submitFromLink(
+export function submitFromLink(
   deps: SubmissionDeps,
   target: SubmissionTarget,
   input: { text: string; files: UploadedFile[]; formId?: string },
-): Promise<Receipt> {
+): Promise<Receipt & { duplicate?: boolean }> {
+  // Every Temporal call of the submission (the page's query, the update and its polls) shares one deadline.
+  return deps.temporal.withDeadline(Date.now() + (deps.submitTimeoutMs ?? SUBMIT_DEADLINE_MS), () =>
+    submit(deps, target, input),
+  );
+}
+
+async function submit(
+  deps: SubmissionDeps,
+  target: SubmissionTarget,
+  input: { text: string; files: UploadedFile[]; formId?: string },
+): Promise<Receipt & { duplicate?: boolean }> {
+  const submissionId = input.formId
+    ? `web-${createHash('sha256').update(input.formId).digest('hex').slice(0, 32)}`
+    : `web-${randomUUID()}`;
+  if (input.formId) {
+    // Before the page's checks: the report this form sent may have closed the period since.
+    const earlier = await storedSubmission(deps, target, target.agency, submissionId);
+    if (earlier) return { ...earlier, duplicate: true };
+  }
   const page = await submissionPage(deps, target);
   const text = input.text.normalize('NFC');
   const files = checkFiles(input.files);
@@ -248,13 +281,11 @@ export async function submitFromLink(
     const tooLong = reportTextProblem(text);
     if (tooLong) throw new SubmissionRejected(tooLong);
   }
-  const submissionId = input.formId
-    ? `web-${createHash('sha256').update(input.formId).digest('hex').slice(0, 32)}`
-    : `web-${randomUUID()}`;
   const attachments: AttachmentRef[] = [];
   for (const file of files) attachments.push(await deps.store.putAttachment(file));
+  const sentAt = Date.now();
   try {
-    return await executeSubjectUpdate(
+    const receipt = await executeSubjectUpdate(
       deps.temporal,
       subjectWorkflowId(target.planId, target.subject),
       submitReportUpdate,
@@ -265,12 +296,21 @@ export async function submitFromLink(
         text,
         ...(attachments.length ? { attachments } : {}),
       },
+      { updateId: submissionId },
     );
+    // The same update taken before this sending (an earlier one whose answer an outage cut off): said so.
+    return Date.parse(receipt.receivedAt) < sentAt - EARLIER_MARGIN_MS ? { ...receipt, duplicate: true } : receipt;
   } catch (err) {
     if (err instanceof UpdateRejectedError || (err as Error).name === 'UpdateRejectedError') {
+      const reason = (err as UpdateRejectedError).reason;
       const earlier = input.formId ? await storedSubmission(deps, target, page.agency, submissionId) : undefined;
-      if (earlier) return earlier;
-      throw new SubmissionRejected((err as UpdateRejectedError).reason);
+      if (earlier) return { ...earlier, duplicate: true };
+      if (input.formId && reason.startsWith('Trùng lặp') && reason.includes(submissionId)) {
+        throw new SubmissionInProgress(
+          'Báo cáo này đã được hệ thống tiếp nhận và đang được ghi. Xin gửi lại biểu mẫu sau ít phút để nhận biên nhận; báo cáo không bị ghi hai lần.',
+        );
+      }
+      throw new SubmissionRejected(reason);
     }
     throw err;
   }
@@ -288,12 +328,12 @@ async function storedSubmission(
     occurrenceId: target.occurrenceId,
     subject: target.subject,
   });
-  const report = reports.find((r) => r.submissionId === submissionId && r.agency === agency);
+  const report = reports.find((r) => r.submissionId === submissionId && findAgency([r.agency], agency));
   if (!report) return undefined;
   return {
     reportId: report.reportId,
     submissionId,
-    agency,
+    agency: report.agency,
     occurrenceId: report.occurrenceId,
     receivedAt: report.receivedAt,
     onTime: report.onTime,

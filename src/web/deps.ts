@@ -24,6 +24,8 @@ export interface WebDeps {
   /** Namespace of `temporal`, for Temporal UI links. */
   namespace: string;
   clock?: () => Date;
+  /** How long a report sent through a link waits for Temporal before the page says to send it again (15 s). */
+  submitTimeoutMs?: number;
   /** Requests per minute per client address on the public routes (agencies' links, feeds, login). */
   publicRateLimit?: number;
   /** Log requests (tokens in paths are masked). */

@@ -263,7 +263,11 @@ describe('an agency’s personal submission page', () => {
     // The same form sent again (a double click, a resubmitted POST) is the same report, answered with its receipt.
     const twice = await post(`/bao-cao/${coordinator}`, form, 'Ý kiến phối hợp gửi qua đường dẫn.', [file]);
     expect(twice.statusCode).toBe(303);
-    expect(twice.headers.location).toBe(location);
+    // The receipt says it came from the earlier sending.
+    expect(twice.headers.location).toBe(`${location}?lan-truoc=1`);
+    expect((await rig.app.inject({ method: 'GET', url: twice.headers.location, headers: html })).body).toContain(
+      'Báo cáo này đã được nhận từ lần gửi trước',
+    );
     expect((await rig.store.listReports({ planId: rig.planId })).length).toBe(count);
     // The page now lists what was sent, with its file.
     const page = await rig.app.inject({ method: 'GET', url: `/bao-cao/${coordinator}`, headers: html });

@@ -19,6 +19,30 @@ class Mutex {
 
 const STATEMENT_CACHE_SIZE = 128;
 
+/** How long a statement waits for another connection's write lock before it fails with SQLITE_BUSY. */
+const BUSY_WAIT_MS = 5_000;
+
+function isBusy(err: unknown): boolean {
+  return /^SQLITE_BUSY/.test(String((err as { code?: unknown })?.code ?? ''));
+}
+
+/**
+ * Runs `fn` again while the file is locked by another connection, for up to `BUSY_WAIT_MS`. better-sqlite3 waits for
+ * a lock synchronously, so SQLite's own busy_timeout is kept short: a long one would stop the whole process (the web
+ * server's other requests, the worker's heartbeats) while one statement waits.
+ */
+async function whenUnlocked<R>(fn: () => Promise<R>): Promise<R> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 function executor(db: Database.Database): SqlExecutor {
   // Preparing is most of a small query's cost; the store's statements repeat, so each is prepared once.
   // Bounded: IN-lists of varying length make new texts, and the oldest are dropped first.
@@ -47,20 +71,21 @@ export function openSqliteDriver(path: string, options: { durable?: boolean } = 
   db.pragma('journal_mode = WAL');
   // FULL: a send-log row written before the activity returns survives a crash of the whole machine, not only of the process.
   db.pragma(options.durable === false ? 'synchronous = OFF' : 'synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 20');
   db.pragma('foreign_keys = ON');
   const direct = executor(db);
   const mutex = new Mutex();
   const guarded =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const release = await mutex.lock();
-      try {
-        return await fn(...args);
-      } finally {
-        release();
-      }
-    };
+    (...args: A): Promise<R> =>
+      whenUnlocked(async () => {
+        const release = await mutex.lock();
+        try {
+          return await fn(...args);
+        } finally {
+          release();
+        }
+      });
   return {
     dialect: 'sqlite',
     location: file,

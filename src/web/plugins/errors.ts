@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { outageMessage, outageOf, retryAfterSeconds } from '../../services/unavailable';
 
 /** A refusal the client can act on: its status and a Vietnamese message, shown as a page or as problem+json. */
 export class HttpError extends Error {
@@ -81,7 +82,8 @@ export function sendProblem(
 
 /**
  * One error handler for the app: refusals keep their status and Vietnamese message; validation errors are 400 with
- * the fields at fault; anything else is logged and answered 500 without a stack trace or internal message.
+ * the fields at fault; Temporal or the database down is 503 with Retry-After; anything else is logged and answered
+ * 500 without a stack trace or internal message.
  */
 export const errorsPlugin = fp(async (app) => {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -104,6 +106,13 @@ export const errorsPlugin = fp(async (app) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 429) return sendProblem(request, reply, 429, 'Bạn gửi quá nhiều yêu cầu. Hãy thử lại sau ít phút.');
     if (status < 500) return sendProblem(request, reply, status, known ?? titles[status] ?? 'Yêu cầu không hợp lệ');
+    const outage = outageOf(err);
+    if (outage) {
+      // Temporal or the database is down: nothing was decided, and the same request can come again.
+      request.log.warn({ outage, message: err.message }, 'dependency unavailable');
+      reply.header('retry-after', String(retryAfterSeconds));
+      return sendProblem(request, reply, 503, outageMessage(outage));
+    }
     request.log.error({ err }, 'request failed');
     return sendProblem(
       request,

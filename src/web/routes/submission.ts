@@ -9,6 +9,7 @@ import type { Plan } from '../../plan/schema';
 import {
   linkReceipt,
   submissionPage,
+  SubmissionInProgress,
   SubmissionRefused,
   SubmissionRejected,
   submitFromLink,
@@ -17,6 +18,7 @@ import {
 } from '../../services/submissions';
 import { publicRoute } from '../public-route';
 import { HttpError, wantsJson } from '../plugins/errors';
+import { outageOf, retryAfterSeconds } from '../../services/unavailable';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -236,6 +238,7 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
         reportId: found.reportId,
         at: instant(found.receivedAt, plan?.timezone ?? ZONE),
         onTime: found.onTime,
+        again: (request.query as Record<string, unknown> | undefined)?.['lan-truoc'] === '1',
         back: `/bao-cao/${token}`,
         ...receiptTopic(plan, target),
       });
@@ -258,8 +261,32 @@ export async function submissionRoutes(app: FastifyInstance): Promise<void> {
     try {
       const files = await uploadedFiles(body);
       const done = await submitFromLink(deps, target, { text, files, formId: fieldValue(body, '_csrf') || undefined });
-      return reply.redirect(`/bao-cao/${token}/bien-nhan/${done.reportId}`, 303);
+      const again = done.duplicate ? '?lan-truoc=1' : '';
+      return reply.redirect(`/bao-cao/${token}/bien-nhan/${done.reportId}${again}`, 303);
     } catch (err) {
+      const outage = outageOf(err);
+      if (outage || err instanceof SubmissionInProgress || (err as Error).name === 'SubmissionInProgress') {
+        // Temporal or the database did not answer (or the report is still being written): the same form, with its
+        // own token, is offered again, so sending it twice is one report.
+        request.log.warn({ outage, message: (err as Error).message }, 'report not taken for now');
+        reply.header('retry-after', String(retryAfterSeconds));
+        const message = outage
+          ? 'Hệ thống tạm thời không nhận được báo cáo, xin gửi lại sau ít phút.'
+          : (err as Error).message;
+        if (wantsJson(request)) throw new HttpError(503, message, 'Chưa nhận được báo cáo');
+        return reply.page(
+          'submission-retry',
+          {
+            title: 'Chưa nhận được báo cáo',
+            message,
+            action: `/bao-cao/${token}`,
+            csrf: fieldValue(body, '_csrf'),
+            text,
+            status: 503,
+          },
+          503,
+        );
+      }
       if (err instanceof SubmissionRejected || (err as Error).name === 'SubmissionRejected') {
         let page: SubmissionPage;
         try {
