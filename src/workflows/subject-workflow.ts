@@ -117,6 +117,7 @@ const notices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
 // again at once with who is late by then (same keys). A running attempt is let finish, so nothing goes out twice.
 const currentNotices = proxyActivities<Pick<Activities, 'sendNotifications'>>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: NOTICE_WINDOW,
   retry: { ...mailRetry, maximumInterval: '10 minutes' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

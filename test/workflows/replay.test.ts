@@ -22,6 +22,7 @@ import {
   CORRECTNESS_PATCH,
   DIGEST_PATCH,
   FORWARD_INPUT_PATCH,
+  NOTICE_LISTS_PATCH,
   RECEIPT_BEFORE_EMAIL_PATCH,
 } from '../../src/workflows/subject-workflow';
 import { bundleOnce } from '../support/temporal';
@@ -124,6 +125,7 @@ describe('replay of recorded workflow histories', () => {
       SUMMARY_FAILURE_PATCH,
       DIGEST_PATCH,
       PLAN_REVISION_PATCH,
+      NOTICE_LISTS_PATCH,
     ])
       expect(recorded).toContain(patch);
   });
