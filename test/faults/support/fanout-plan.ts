@@ -278,23 +278,33 @@ export async function terminateAll(client: Client, ids: string[]): Promise<void>
   );
 }
 
-/** Identities of the workers that started each activity task and workflow task, with the attempt. */
-export async function startedBy(
-  client: Client,
-  ids: string[],
-): Promise<{ workflowId: string; activity?: string; attempt: number; identity: string }[]> {
-  const out: { workflowId: string; activity?: string; attempt: number; identity: string }[] = [];
+/** A workflow task (no `activity`) or an activity attempt as its history records it: the last attempt only. */
+export interface StartedTask {
+  workflowId: string;
+  activity?: string;
+  activityId?: string;
+  attempt: number;
+  identity: string;
+}
+
+/**
+ * Identities of the workers that started each activity task and workflow task, with the attempt (Temporal records an
+ * activity's last attempt only).
+ */
+export async function startedBy(client: Client, ids: string[]): Promise<StartedTask[]> {
+  const out: StartedTask[] = [];
   for (const workflowId of ids) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const scheduled = new Map<string, string>();
+    const scheduled = new Map<string, { type: string; id: string }>();
     for (const event of history.events ?? []) {
       const s = event.activityTaskScheduledEventAttributes;
-      if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '');
+      if (s) scheduled.set(String(event.eventId), { type: s.activityType?.name ?? '', id: s.activityId ?? '' });
       const a = event.activityTaskStartedEventAttributes;
       if (a)
         out.push({
           workflowId,
-          activity: scheduled.get(String(a.scheduledEventId)),
+          activity: scheduled.get(String(a.scheduledEventId))?.type,
+          activityId: scheduled.get(String(a.scheduledEventId))?.id,
           attempt: a.attempt ?? 1,
           identity: a.identity ?? '',
         });
