@@ -25,13 +25,25 @@ const MAX_YEAR = 2200;
  * single spaces, no spaces around "/", no trailing punctuation. "Hằng" and "hàng" both become "hang".
  */
 export function foldText(text: string): string {
-  return stripDiacritics(text)
+  const folded = stripDiacritics(text)
     .toLowerCase()
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/\s+/g, ' ')
-    .replace(/\s*\/\s*/g, '/')
-    .replace(/(?:\s|[.;,:!]|\.\/\.)+$/g, '')
-    .trim();
+    .replace(/\s*\/\s*/g, '/');
+  return withoutTrailingPunctuation(folded).trim();
+}
+
+/**
+ * Drops a final run of spaces, ".;,:!" and "./.", scanning from the end: a regular expression anchored at the end
+ * (`(?:…)+$`) is retried from every position of a long run, quadratic in its length (40,000 dots took 10 s).
+ */
+function withoutTrailingPunctuation(text: string): string {
+  let end = text.length;
+  for (;;) {
+    if (text.endsWith('./.', end)) end -= 3;
+    else if (end > 0 && ' .;,:!'.includes(text[end - 1])) end -= 1;
+    else return text.slice(0, end);
+  }
 }
 
 /** Leading words that do not change the date: "Thời gian thực hiện:", "hoàn thành trong", "trước", "cả". */

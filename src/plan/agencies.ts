@@ -1,6 +1,7 @@
 import { stripDiacritics } from '../text/diacritics';
 import { ABBREVIATIONS, AGENCY_HEAD, COMMON_AGENCIES, COMMON_GROUPS, VAGUE_REFERENCE } from './agency-names';
 import type { Agency, Directory } from './schema';
+import { trimEndMatching } from '../text/trim';
 
 /** A matching key: lower case, no diacritics (đ → d), "&" read as "và", punctuation as spaces. */
 export function agencyKey(text: string): string {
@@ -53,15 +54,16 @@ const QUALIFIERS = / (?:co lien quan|lien quan|cua tinh|tren dia ban tinh|trong 
  * "tinh"/"tình" typos, "trực thuộc …" tails; common agencies and groups get their canonical spelling.
  */
 export function normalizeAgencyName(text: string): string {
-  let name = modernTones(text.normalize('NFC'))
-    .replace(/\*\*|__/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[-–•+]\s*/, '')
-    .replace(/^(?:và|với|cùng)\s+/u, '')
-    .replace(/\s*\((?:b\/c|p\/h|để b\/c|để p\/h|để biết|để thực hiện)\)\s*$/u, '')
-    .replace(/[\s.;,:]+$/u, '')
-    .trim();
+  let name = trimEndMatching(
+    modernTones(text.normalize('NFC'))
+      .replace(/\*\*|__/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^[-–•+]\s*/, '')
+      .replace(/^(?:và|với|cùng)\s+/u, '')
+      .replace(/\s*\((?:b\/c|p\/h|để b\/c|để p\/h|để biết|để thực hiện)\)\s*$/u, ''),
+    /[\s.;,:]/u,
+  ).trim();
   for (const [re, expansion] of ABBREVIATIONS) name = name.replace(re, expansion);
   name = name
     .replace(/\s+trực thuộc\s+.*$/u, '')
@@ -133,6 +135,9 @@ export interface Resolution {
 
 /** Names remembered per resolver; a directory has tens of agencies, so this bound is rarely reached. */
 const RESOLVED_CACHE_SIZE = 2_000;
+
+/** Characters of an unknown name compared with the directory's names for suggestions. */
+const SUGGESTION_KEY_LENGTH = 300;
 
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -261,7 +266,10 @@ export class AgencyResolver {
     return result;
   }
 
-  private suggest(key: string): string[] {
+  private suggest(name: string): string[] {
+    // Edit distance costs the product of the lengths: a pasted page as a "name" is compared by its start only (no
+    // agency is named in 300 characters, so nothing is close either way).
+    const key = name.slice(0, SUGGESTION_KEY_LENGTH);
     const scored = new Map<string, number>();
     for (const entry of this.known) {
       const distance = levenshtein(key, entry.key) / Math.max(key.length, entry.key.length, 1);

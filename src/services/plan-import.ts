@@ -184,7 +184,8 @@ const IMPORT_MESSAGES: [RegExp, string][] = [
   [/^binary/, 'Tệp không phải văn bản (tệp nhị phân hoặc sai bảng mã): cần .txt (UTF-8), .docx hoặc .pdf.'],
 ];
 
-function importMessage(err: Error): string {
+/** The Vietnamese message the import page shows for an `ImportError` (its own message is English, for logs). */
+export function importMessage(err: Error): string {
   return IMPORT_MESSAGES.find(([re]) => re.test(err.message))?.[1] ?? err.message;
 }
 

@@ -5,6 +5,7 @@ import { expandAbbreviations, findMentions, subjectAgencies } from './mentions';
 import { quote, reviewItem, type ReviewItem } from './review';
 import { lineAt, type Span } from './segment';
 import { sentences } from './text';
+import { trimEndMatching } from '../../text/trim';
 
 /** A plan-wide deadline as drafted; `id` is made unique by the caller. */
 export type DraftDeadline = Omit<Deadline, 'owedTo'>;
@@ -174,12 +175,7 @@ export function extractDeadlines(
     const clauseStart = Math.max(0, ...[...text.slice(0, start).matchAll(/[.;]/g)].map((x) => (x.index ?? 0) + 1));
     const clause = text.slice(clauseStart, start);
     const verb = [...clause.matchAll(/(?<![\p{L}])(xây dựng|ban hành|gửi|lập|hoàn thiện|phê duyệt)\s+/giu)].pop();
-    const subject = verb
-      ? clause
-          .slice((verb.index ?? 0) + verb[0].length)
-          .replace(/[\s,;(]+$/u, '')
-          .trim()
-      : '';
+    const subject = verb ? trimEndMatching(clause.slice((verb.index ?? 0) + verb[0].length), /[\s,;(]/u).trim() : '';
     const before = verb ? clause.slice(0, verb.index) : clause;
     const asked = /(?:yêu cầu|đề nghị|giao)\s+/iu.exec(before);
     const ownersText = expandAbbreviations(asked ? before.slice(asked.index + asked[0].length) : before);

@@ -1,5 +1,6 @@
 import { agencyKey, isVagueReference, normalizeAgencyName, splitAgencyList } from '../agencies';
 import { ABBREVIATIONS, AGENCY_HEAD, COMMON_AGENCIES, COMMON_GROUPS } from '../agency-names';
+import { trimEndMatching } from '../../text/trim';
 
 /** An agency named in running text, with its place in that text. */
 export interface Mention {
@@ -100,7 +101,7 @@ function unique(names: string[]): string[] {
  * ("Trên cơ sở chức năng, các cơ quan, đơn vị chủ động …") is searched for names and marked `prose`.
  */
 export function agenciesFromValue(value: string, extra: string[] = []): { names: string[]; prose: boolean } {
-  const cleaned = value.replace(/[\s.;,]+$/u, '').trim();
+  const cleaned = trimEndMatching(value, /[\s.;,]/u).trim();
   const pieces = splitAgencyList(cleaned);
   const plain =
     pieces.length > 0 && pieces.every((p) => (AGENCY_HEAD.test(p) || MORE_HEADS.test(p)) && p.length <= 120);

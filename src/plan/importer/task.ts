@@ -7,6 +7,7 @@ import { agenciesFromValue, proseRoles, sentenceSubject, subjectAgencies, type S
 import { quote, reviewItem, type ReviewItem, type ReviewKind } from './review';
 import { lineAt, type Span } from './segment';
 import { formatContent, sentences, splitTitle } from './text';
+import { trimEndMatching } from '../../text/trim';
 
 /** A task as drafted from the text. */
 export interface DraftTask {
@@ -102,7 +103,7 @@ export function taskBuilder(ctx: TaskContext) {
           continue;
         }
         if (field.role === 'timeframe') {
-          const expression = field.value.text.replace(/[\s.;,]+$/u, '');
+          const expression = trimEndMatching(field.value.text, /[\s.;,]/u);
           timeframe = { text: expression, rule: parseRule(expression, field.line, 'timeframe'), line: field.line };
           continue;
         }

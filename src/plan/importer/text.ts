@@ -1,6 +1,7 @@
 import { stripDiacritics } from '../../text/diacritics';
 import { firstLabel } from './fields';
 import { slice, type Span } from './segment';
+import { trimEndMatching } from '../../text/trim';
 
 /** Words that open a sentence of a plan's body; capitalized right after a lowercase word they start one without punctuation. */
 const NEW_SENTENCE =
@@ -28,11 +29,7 @@ export function splitTitle(span: Span): { title: string; rest: Span } {
 
 /** A title without surrounding punctuation and quotes. */
 export function cleanTitle(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s\-–:.]+/u, '')
-    .replace(/[\s.;:,]+$/u, '')
-    .trim();
+  return trimEndMatching(text.replace(/\s+/g, ' ').replace(/^[\s\-–:.]+/u, ''), /[\s.;:,]/u).trim();
 }
 
 /** Text for people: one line per bullet item, single spaces. */
