@@ -23,6 +23,7 @@ import {
   benchN,
   dondocEnv,
   pragmaSets,
+  pragmaVariants,
   round,
   runAlone,
   startBenchServer,
@@ -107,7 +108,7 @@ export async function fanoutMeasures(options: FanoutOptions = {}): Promise<Measu
   const agencies = options.agencies ?? Number(process.env.BENCH_FANOUT_AGENCIES ?? 10);
   const leadSeconds = options.leadSeconds ?? Number(process.env.BENCH_FANOUT_LEAD_S ?? 150);
   const gap = options.gapMinutes ?? 1;
-  const variants = options.variants ?? (['sqlite-defaults', 'wal'] as PragmaSet[]);
+  const variants = options.variants ?? pragmaVariants();
   const root = mkdtempSync(join(tmpdir(), 'dondoc-bench-fanout-'));
   const first = DateTime.now().setZone(ZONE).plus({ seconds: leadSeconds }).plus({ minutes: 1 }).startOf('minute');
   if (!first.hasSame(first.plus({ minutes: gap * variants.length }), 'day')) {

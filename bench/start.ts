@@ -20,6 +20,7 @@ import {
   dondocEnv,
   inParallel,
   pragmaSets,
+  pragmaVariants,
   round,
   runAlone,
   startBareWorker,
@@ -126,7 +127,7 @@ function measureOf(r: Awaited<ReturnType<typeof startOnce>>, pragmas: readonly s
 export async function startMeasures(options: StartOptions = {}): Promise<Measures> {
   const n = options.n ?? benchN();
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
-  const variants = options.variants ?? (['sqlite-defaults', 'wal'] as PragmaSet[]);
+  const variants = options.variants ?? pragmaVariants();
   const shipped = sqlitePragmasFromEnv();
   const same = (a: readonly string[], b: readonly string[]) => a.join(',') === b.join(',');
   const root = mkdtempSync(join(tmpdir(), 'dondoc-bench-start-'));

@@ -23,6 +23,16 @@ export const pragmaSets = {
 
 export type PragmaSet = keyof typeof pragmaSets;
 
+/** The pragma sets a bench compares: `BENCH_SQLITE_VARIANTS` (comma-separated names of `pragmaSets`), else both. */
+export function pragmaVariants(env: NodeJS.ProcessEnv = process.env): PragmaSet[] {
+  const names = (env.BENCH_SQLITE_VARIANTS || 'sqlite-defaults,wal').split(',').map((v) => v.trim());
+  for (const name of names) {
+    if (!(name in pragmaSets))
+      throw new Error(`BENCH_SQLITE_VARIANTS: unknown "${name}" (${Object.keys(pragmaSets).join(', ')})`);
+  }
+  return names as PragmaSet[];
+}
+
 let runtimeQuiet = false;
 
 /** Keeps the SDK's own log quiet (the benches print JSON); once per process. */
