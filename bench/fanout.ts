@@ -7,7 +7,8 @@
  * like dondoc's mailer) sending the very messages the sink received from dondoc (same bytes, same envelopes) to the
  * same sink. Once per SQLite pragma set, each on its own dev server: the workflows of every set are started in the
  * lead time (BENCH_FANOUT_LEAD_S, default 150 s), their reminder minutes one apart so the fan-outs do not overlap.
- * `npx tsx bench/fanout.ts` (BENCH_N, default 2,000).
+ * `npx tsx bench/fanout.ts` (BENCH_N, default 2,000; BENCH_SQLITE_VARIANTS, default `sqlite-defaults,wal`). Today must
+ * be a working day in Asia/Ho_Chi_Minh (the reminder goes out the working day before the due date).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,8 @@
  * the moment the last workflow has run its first activity (dondoc: computeSchedule, after which a task waits on its
  * timers; bare: one empty activity before a 30-day timer), one in-process worker each, workflow cache 500.
  * Once per SQLite pragma set: `start` is the dev server as `dondoc up` ships it, `start-wal` / `start-sqlite-defaults`
- * the variants. `npx tsx bench/start.ts` (BENCH_N, default 2,000).
+ * the variants. `npx tsx bench/start.ts` (BENCH_N, default 2,000; BENCH_SQLITE_VARIANTS, default
+ * `sqlite-defaults,wal`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
