@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, PlanError, type PlanProblem } from './problems';
 import { directorySchema, planSchema, type Directory, type Plan } from './schema';
@@ -69,7 +69,21 @@ async function readYaml(file: string): Promise<ParsedYaml> {
       })),
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    // Aliases are resolved only here: one whose anchor is missing or comes later, or so many that they would blow up.
+    throw new PlanError([
+      {
+        file: shown(file),
+        line: aliasLine(doc, lines),
+        path: '',
+        message: `YAML: ${(err as Error).message}`,
+        severity: 'error',
+      },
+    ]);
+  }
   if (value === null || value === undefined) {
     throw new PlanError([
       { file: shown(file), path: '', message: 'empty file, expected a YAML mapping', severity: 'error' },
@@ -87,6 +101,24 @@ async function readYaml(file: string): Promise<ParsedYaml> {
     ]);
   }
   return { file: shown(file), doc, lines, value };
+}
+
+/** The line of the first alias that does not resolve, else of the first alias (for a document with too many). */
+function aliasLine(doc: Document.Parsed, lines: LineCounter): number {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const line = node.range ? lines.linePos(node.range[0]).line : undefined;
+      first ??= line;
+      if (!node.resolve(doc)) {
+        unresolved = line;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first ?? 1;
 }
 
 function schemaProblems(parsed: ParsedYaml, issues: z.core.$ZodIssue[]): PlanProblem[] {
