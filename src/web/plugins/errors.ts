@@ -99,7 +99,7 @@ export const errorsPlugin = fp(async (app) => {
       return sendProblem(request, reply, 400, `Dữ liệu không hợp lệ: ${err.message}`);
     }
     // busboy's parse errors carry neither code nor status: a malformed upload is the client's fault, not a crash.
-    if (/^(Multipart: |Malformed part header|Unexpected end of form)/.test(err.message ?? '')) {
+    if (/^(Multipart: |Malformed part header|Unexpected end of (form|multipart data))/.test(err.message ?? '')) {
       return sendProblem(request, reply, 400, 'Biểu mẫu gửi lên không đúng định dạng multipart/form-data.');
     }
     const known = frameworkMessage(err);
