@@ -175,6 +175,8 @@ export async function fanoutMeasures(options: FanoutOptions = {}): Promise<Measu
           pragmas: pragmaSets[s.variant].join(',') || 'none (SQLite defaults)',
           seconds: round(ms / 1000),
           firstEmailAfterSeconds: round(firstMs / 1000),
+          // From the first email on: the sending path alone, without the timers' and workflow tasks' start-up.
+          emailsPerSecondAfterFirst: round((s.reminders * 1000) / (ms - firstMs), 1),
           rawSeconds: round(raw.ms / 1000),
           duplicates: received - unique,
           ...(overlapped ? { note: 'the next pragma set fired before this one finished' } : {}),
