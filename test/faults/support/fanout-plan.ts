@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { Store } from '../../../src/activities/storage/store';
 import { DateTime } from 'luxon';
 import { loadPlanFolder, type LoadedPlan } from '../../../src/plan/load';
 import { loadWorkingCalendar } from '../../../src/plan/holidays';
@@ -313,4 +314,15 @@ export async function startedBy(client: Client, ids: string[]): Promise<StartedT
     }
   }
   return out;
+}
+
+/**
+ * True once every reminder and a quarter of the digests have been claimed for sending (are in the send log): with the
+ * sink shut until then, a kill soon after finds both fan-outs in flight. Not all the digests: the sink's held
+ * connections must not sit idle past nodemailer's 30-second socket timeout on a busy machine.
+ */
+export async function bothClaimed(store: Store, fanout: FanoutPlans): Promise<boolean> {
+  const log = await store.listSends();
+  const count = (kind: string) => log.filter((s) => s.kind === kind).length;
+  return count('reminder') === fanout.agencies.length && count('digest') >= fanout.agencies.length / 4;
 }
