@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import EmailReplyParser from 'email-reply-parser';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { trimEndMatching } from '../../text/trim';
 
 /** A file attached to a reply. */
 export interface ReplyAttachment {
@@ -81,11 +82,14 @@ export function replyText(body: string): string {
   const kept = signature >= 0 ? own.slice(0, signature) : own;
   // The library removes the remaining quoted fragments and "-- " signatures.
   const visible = new EmailReplyParser().read(`${kept.join('\n')}\n`).getVisibleText();
-  return visible
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-    .normalize('NFC');
+  return (
+    visible
+      // Each line without its trailing spaces; `/[ \t]+$/gm` is quadratic on a long run of spaces inside a line.
+      .replace(/[^\r\n\u2028\u2029]+/g, (line) => trimEndMatching(line, /[ \t]/))
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+      .normalize('NFC')
+  );
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
