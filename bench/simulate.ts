@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { runSimulation } from '../src/simulation/run';
+import type { ReportScenario } from '../src/simulation/scenario';
+import type { Measures } from './measure';
 import { createTimeSkippingEnvAt } from '../src/temporal/time-skipping';
 import { cachedWorkflowBundle } from '../src/temporal/workflow-bundle';
 
@@ -65,10 +67,36 @@ export async function benchSimulate(): Promise<SimulateBench> {
   };
 }
 
+async function simulated(plan: string, reports: ReportScenario): Promise<{ seconds: number; events: number }> {
+  const started = performance.now();
+  const result = await runSimulation({ planFile: join(__dirname, '..', 'plans', plan), reports });
+  return { seconds: (performance.now() - started) / 1000, events: result.events.length };
+}
+
+/** `simulate` (Đắk Nông 2025, agencies on time) and `simulate-ninh-binh` (2022–2030), each against a year's timer. */
+export async function simulateMeasures(): Promise<Measures> {
+  const baselineSeconds = await baseline();
+  const dakNong = await simulated('dak-nong-ttdn-2025.yaml', 'on-time');
+  const ninhBinh = await simulated('ninh-binh-bien-gioi-bien-2022-2030.yaml', 'on-time');
+  const measure = (run: { seconds: number; events: number }, what: string) => ({
+    value: run.seconds,
+    unit: 's',
+    baseline: baselineSeconds,
+    ratio: run.seconds / baselineSeconds,
+    what,
+    baselineWhat: 'one workflow sleeping a year on the same time-skipping server',
+    details: { events: run.events },
+  });
+  return {
+    simulate: measure(dakNong, 'simulating the Đắk Nông 2025 year, agencies reporting on time'),
+    'simulate-ninh-binh': measure(ninhBinh, 'simulating the Ninh Bình plan 2022–2030, agencies reporting on time'),
+  };
+}
+
 if (require.main === module) {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  benchSimulate()
-    .then((r) => console.table([r]))
+  simulateMeasures()
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((err) => {
       console.error(err);
       process.exit(1);
