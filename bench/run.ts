@@ -9,10 +9,15 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchCli } from './cli';
 import { benchDashboard } from './dashboard';
 import { benchDeadlines } from './deadlines';
+import { fanoutMeasures } from './fanout';
+import { idleMeasures } from './idle';
+import { loadMeasures } from './load';
 import { duration, type Figure, type Measure, type Measures } from './measure';
 import { benchNotifications } from './notifications';
 import { benchPlanDocuments } from './plan-documents';
 import { benchPlanImport } from './plan-import';
+import { simulateMeasures } from './simulate';
+import { startMeasures } from './start';
 
 /** A measure from a timed figure (milliseconds against milliseconds). */
 function fromFigure(f: Figure, details?: Measure['details']): Measure {
@@ -34,6 +39,11 @@ function msByOperation(figures: Figure[]): Record<string, number> {
 
 /** The benches in the order they run; the required names of issue 15 are start, idle, fanout, history, simulate, import, cli, page. */
 const benches: { name: string; measures: () => Promise<Measures> }[] = [
+  { name: 'start', measures: () => startMeasures() },
+  { name: 'idle', measures: () => idleMeasures() },
+  { name: 'fanout', measures: () => fanoutMeasures() },
+  { name: 'load', measures: () => loadMeasures() },
+  { name: 'simulate', measures: () => simulateMeasures() },
   {
     name: 'plan-import',
     measures: async () => {
