@@ -272,7 +272,18 @@ async function submit(
     const earlier = await storedSubmission(deps, target, target.agency, submissionId);
     if (earlier) return { ...earlier, duplicate: true };
   }
-  const page = await submissionPage(deps, target);
+  let page: SubmissionPage;
+  try {
+    page = await submissionPage(deps, target);
+  } catch (err) {
+    // Stored and closed between the check above and the workflow's answer: still this form's report.
+    const earlier =
+      input.formId && err instanceof SubmissionRefused
+        ? await storedSubmission(deps, target, target.agency, submissionId)
+        : undefined;
+    if (earlier) return { ...earlier, duplicate: true };
+    throw err;
+  }
   const text = input.text.normalize('NFC');
   const files = checkFiles(input.files);
   if (files.length > 0) {
