@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { loadPlanFile, loadPlans, PlanError, type LoadedPlan, type PlanProblem } from '../plan/load';
 import { plansDirFromEnv } from '../services/data-home';
-import { startPlanWorkflows, workerPlanProblems, type PlanStartResult } from '../services/start-plans';
+import {
+  planTaskQueueFromEnv,
+  startPlanWorkflows,
+  workerPlanProblems,
+  type PlanStartResult,
+} from '../services/start-plans';
 import { CommandError, runCommand, withClient } from './client';
 
 /**
@@ -53,7 +58,7 @@ export async function startCommand(
 ): Promise<PlanStartResult[]> {
   const env = options.env ?? process.env;
   const plans = await loadPlansToStart(files, env);
-  return withClient((client) => startPlanWorkflows(client, plans, options.taskQueue), env);
+  return withClient((client) => startPlanWorkflows(client, plans, options.taskQueue ?? planTaskQueueFromEnv(env)), env);
 }
 
 /** Registers `dondoc start`. */

@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadPlanFolder, type LoadedPlan } from '../plan/load';
 import { planRevision } from '../plan/revision';
-import { planStateQuery, planWorkflowId, TASK_QUEUE } from '../workflows/contract';
+import { planTaskQueue, workerSettingsFromEnv } from '../temporal/worker-settings';
+import { planStateQuery, planWorkflowId } from '../workflows/contract';
 
 /** What starting a plan's workflow did. */
 export type PlanStartOutcome =
@@ -57,19 +58,29 @@ async function describe(client: Client, workflowId: string): Promise<Described> 
   }
 }
 
+/** The task queue of each plan: one for all, or chosen per plan (`DONDOC_TASK_QUEUE_BY`). */
+export type PlanTaskQueue = string | ((loaded: LoadedPlan) => string);
+
+/** The queues of `DONDOC_TASK_QUEUE` and `DONDOC_TASK_QUEUE_BY` in `env` (the worker derives the same ones). */
+export function planTaskQueueFromEnv(env: NodeJS.ProcessEnv = process.env): (loaded: LoadedPlan) => string {
+  const settings = workerSettingsFromEnv(env);
+  return (loaded) => planTaskQueue(settings, { planId: loaded.plan.id, province: loaded.directory.province });
+}
+
 /**
  * Starts the plan workflow of each plan, or leaves it be: a running one is resumed (its worker picks it up), a
- * closed one is reported and never run again (the id is not reused). `taskQueue` other than dondoc's is for tests
- * that share a server with other workers.
+ * closed one is reported and never run again (the id is not reused). The task queue is the environment's
+ * (`planTaskQueueFromEnv`, `dondoc` by default) unless given; tests that share a server give their own.
  */
 export async function startPlanWorkflows(
   client: Client,
   plans: readonly LoadedPlan[],
-  taskQueue: string = TASK_QUEUE,
+  queue: PlanTaskQueue = planTaskQueueFromEnv(),
 ): Promise<PlanStartResult[]> {
   const results: PlanStartResult[] = [];
   for (const loaded of plans) {
     const { plan, file } = loaded;
+    const taskQueue = typeof queue === 'string' ? queue : queue(loaded);
     const workflowId = planWorkflowId(plan.id);
     const base = { planId: plan.id, title: plan.title, file, workflowId };
     const before = await describe(client, workflowId);

@@ -8,14 +8,15 @@ import { loadPlans, type LoadedPlan } from '../plan/load';
 import { temporalConfigFromEnv } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { assertSearchAttributes } from '../temporal/search-attributes';
-import { activityDepsFromEnv, createWorker } from '../worker';
+import { workerSettingsFromEnv, workerTaskQueues } from '../temporal/worker-settings';
+import { activityDepsFromEnv, createWorkers, runWorkers } from '../worker';
 import { connectClient, type DondocClient } from '../temporal/client';
 import { startWebServer } from '../web/server';
 import { startInboundFromEnv } from '../inbound/inbound-from-env';
 import { ensureFirstAdmin } from './accounts';
 import { dataHomeFromEnv, envWithDataHome, plansDirFromEnv } from './data-home';
 import { assertPortFree, portFromEnv, ServiceError } from './ports';
-import { startPlanWorkflows, type PlanStartResult } from './start-plans';
+import { planTaskQueueFromEnv, startPlanWorkflows, type PlanStartResult } from './start-plans';
 
 /** Where each running piece can be reached, for the banner `dondoc up` prints. */
 export interface ServicesInfo {
@@ -216,10 +217,22 @@ export async function startServices(
       const { warning } = await assertSearchAttributes(connection, config.namespace, config.address);
       if (warning) warnings.push(warning);
     }
-    const worker: Worker = await createWorker(connection, config.namespace, createActivities(deps));
-    const running = worker.run();
+    // DONDOC_TASK_QUEUE, DONDOC_TASK_QUEUE_BY, DONDOC_MAX_*: the queues of the plans started below, and the tuning.
+    const settings = workerSettingsFromEnv(workerEnv);
+    const queues = workerTaskQueues(
+      settings,
+      plans.map((p) => ({ planId: p.plan.id, province: p.directory.province })),
+    );
+    const workers: Worker[] = await createWorkers(
+      connection,
+      config.namespace,
+      createActivities(deps),
+      queues,
+      settings,
+    );
+    const running = runWorkers(workers);
     stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
     });
 
@@ -227,7 +240,7 @@ export async function startServices(
     const client: DondocClient = await connectClient(workerEnv);
     stops.push(() => client.close());
     const started = await Promise.race([
-      startPlanWorkflows(client.client, plans),
+      startPlanWorkflows(client.client, plans, planTaskQueueFromEnv(workerEnv)),
       running.then(() => {
         throw new ServiceError('worker dừng trước khi khởi động xong các kế hoạch (worker stopped)');
       }),

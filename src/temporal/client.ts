@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalConfigFromEnv } from './connection';
+import { connectionHint, temporalConfigFromEnv } from './connection';
 
 /** A connected Temporal client; `close()` releases the connection. */
 export interface DondocClient {
@@ -28,7 +28,7 @@ export async function connectClient(env: NodeJS.ProcessEnv = process.env): Promi
   } catch (err) {
     throw new TemporalUnavailableError(
       `không kết nối được máy chủ Temporal ${config.address} (cannot reach Temporal): ${(err as Error).message}. ` +
-        'Chạy "npm start" hoặc đặt TEMPORAL_ADDRESS.',
+        connectionHint(config),
     );
   }
   const client = new Client({ connection, namespace: config.namespace });

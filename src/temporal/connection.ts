@@ -41,3 +41,15 @@ export function temporalConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
     : undefined;
   return { address, namespace, tls, apiKey };
 }
+
+/** What to check when a connection with `config` fails: the TLS files or the API key, or the address (Vietnamese). */
+export function connectionHint(config: TemporalConfig): string {
+  if (config.apiKey) return 'Kiểm tra khóa API (TEMPORAL_API_KEY), TEMPORAL_ADDRESS và TEMPORAL_NAMESPACE.';
+  if (config.tls) {
+    return (
+      'Kết nối dùng TLS: kiểm tra chứng chỉ máy khách (TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY) có do CA mà máy chủ ' +
+      'tin cậy cấp không, CA của máy chủ (TEMPORAL_TLS_CA) và tên máy chủ (TEMPORAL_TLS_SERVER_NAME).'
+    );
+  }
+  return 'Chạy "npm start" hoặc đặt TEMPORAL_ADDRESS.';
+}
