@@ -255,6 +255,7 @@ describe('a production cluster’s settings: mTLS through a TLS-terminating prox
     // Refused by the TLS handshake (the proxy never let a byte through to Temporal).
     expect(proxy.refused.length).toBeGreaterThan(refusedBefore);
     expect(proxy.accepted.length).toBe(acceptedBefore);
+  });
 });
 
 describe('a Temporal Cloud API key', () => {
