@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Store } from '../../src/activities/storage/store';
 import { startPlanWorkflows } from '../../src/services/start-plans';
 import { describeEachStore, testStoreConfigs } from '../support/stores';
-import { attachToSharedDevServer, bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
+import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
 import {
   allSettled,
   bothClaimed,
@@ -15,12 +12,11 @@ import {
   startMailboxes,
   startSlowSink,
   startedBy,
-  terminateAll,
   workflowIds,
   writeFanoutPlans,
-  type SlowSink,
 } from './support/fanout-plan';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { useFanoutRig } from './support/fanout-rig';
+import { startWorkerProcess } from './support/worker-process';
 
 jest.setTimeout(240_000);
 
@@ -35,34 +31,17 @@ const stores = postgres.skipped ? [sqlite] : [postgres];
 describeEachStore(
   'two dondoc workers on one task queue, one of them killed (SIGKILL) mid fan-out',
   (testStore) => {
-    let env: TestWorkflowEnvironment;
-    let root: string;
-    let slow: SlowSink | undefined;
-    let store: Store | undefined;
-    const workers: WorkerProcess[] = [];
-    let ids: string[] = [];
-
-    beforeAll(async () => {
-      env = await attachToSharedDevServer();
-      root = mkdtempSync(join(tmpdir(), 'dondoc-fault-two-'));
-    });
-    afterAll(async () => {
-      for (const w of workers) await w.kill();
-      if (env) await terminateAll(env.client, ids);
-      await slow?.stop();
-      await store?.close();
-      await env?.teardown();
-      rmSync(root, { recursive: true, force: true });
-    });
+    const rig = useFanoutRig('dondoc-fault-two-');
 
     it('shares the work between both, and the survivor delivers everything exactly once', async () => {
+      const { env, root } = rig;
       const fanout = await writeFanoutPlans(root, {
         agencies: AGENCIES,
         perTask: 4,
         deliveries: ['individual', 'digest'],
       });
       const expected = expectedDeliveries(fanout);
-      slow = await startSlowSink(100);
+      const slow = (rig.slow = await startSlowSink(100));
       const { sink } = slow;
       const taskQueue = `dondoc-fault-two-${randomBytes(4).toString('hex')}`;
       const bundlePath = join(root, 'workflow-bundle.js');
@@ -82,9 +61,9 @@ describeEachStore(
         SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
         MAIL_FROM: 'Hệ thống Đôn đốc <dondoc@suco.thunghiem.example>',
       };
-      store = await testStore().open();
+      const store = (rig.store = await testStore().open());
       const sends = store;
-      ids = workflowIds(fanout, taskQueue).all;
+      rig.ids = workflowIds(fanout, taskQueue).all;
       const { subjects, mailboxes } = workflowIds(fanout, taskQueue);
       const working = [...subjects, ...mailboxes];
 
@@ -92,7 +71,7 @@ describeEachStore(
       const timeline = () =>
         phases.map(([name, at]) => `${name} +${Math.round((at - phases[0][1]) / 1000)} s`).join(', ');
       const pair = [startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)];
-      workers.push(...pair);
+      rig.workers.push(...pair);
       try {
         const identities = await Promise.all(pair.map((w) => w.ready()));
         expect(identities[0]).not.toBe(identities[1]);

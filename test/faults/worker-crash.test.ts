@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore } from '../../src/activities/storage/open-store';
-import type { Store } from '../../src/activities/storage/store';
 import { startPlanWorkflows } from '../../src/services/start-plans';
-import { attachToSharedDevServer, bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
+import { bundleOnce, eventually, sharedDevServerAddress } from '../support/temporal';
 import {
   allSettled,
   bothClaimed,
@@ -15,11 +12,10 @@ import {
   startMailboxes,
   startSlowSink,
   startedBy,
-  terminateAll,
   workflowIds,
   writeFanoutPlans,
-  type SlowSink,
 } from './support/fanout-plan';
+import { useFanoutRig } from './support/fanout-rig';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 jest.setTimeout(240_000);
@@ -29,27 +25,10 @@ const stripped = (id: string) => id.replace(/^<|>$/g, '');
 
 // The dev server of the jest run (real time), dondoc's worker in a child process, SMTP to a slow sink on loopback.
 describe('a worker killed (SIGKILL) in the middle of a reminder fan-out and of many agencies’ digests', () => {
-  let env: TestWorkflowEnvironment;
-  let root: string;
-  let slow: SlowSink | undefined;
-  let store: Store | undefined;
-  const workers: WorkerProcess[] = [];
-  let ids: string[] = [];
-
-  beforeAll(async () => {
-    env = await attachToSharedDevServer();
-    root = mkdtempSync(join(tmpdir(), 'dondoc-fault-crash-'));
-  });
-  afterAll(async () => {
-    for (const w of workers) await w.kill();
-    if (env) await terminateAll(env.client, ids);
-    await slow?.stop();
-    await store?.close();
-    await env?.teardown();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const rig = useFanoutRig('dondoc-fault-crash-');
 
   it('delivers every reminder and every digest exactly once after a new worker takes over', async () => {
+    const { env, root } = rig;
     const fanout = await writeFanoutPlans(root, {
       agencies: AGENCIES,
       perTask: 4,
@@ -58,7 +37,7 @@ describe('a worker killed (SIGKILL) in the middle of a reminder fan-out and of m
     const [individual, digest] = fanout.plans;
     const expected = expectedDeliveries(fanout);
     expect(expected).toHaveLength(2 * AGENCIES);
-    slow = await startSlowSink(100);
+    const slow = (rig.slow = await startSlowSink(100));
     const { sink } = slow;
     const taskQueue = `dondoc-fault-crash-${randomBytes(4).toString('hex')}`;
     const bundlePath = join(root, 'workflow-bundle.js');
@@ -80,13 +59,13 @@ describe('a worker killed (SIGKILL) in the middle of a reminder fan-out and of m
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       MAIL_FROM: 'Hệ thống Đôn đốc <dondoc@suco.thunghiem.example>',
     };
-    store = await openStore({ sqlitePath: dbFile });
+    const store = (rig.store = await openStore({ sqlitePath: dbFile }));
     const sends = store;
-    ids = workflowIds(fanout, taskQueue).all;
+    rig.ids = workflowIds(fanout, taskQueue).all;
     const { subjects, mailboxes } = workflowIds(fanout, taskQueue);
 
     const first = startWorkerProcess(workerEnv);
-    workers.push(first);
+    rig.workers.push(first);
     let second: WorkerProcess | undefined;
     try {
       const firstIdentity = await first.ready();
@@ -115,7 +94,7 @@ describe('a worker killed (SIGKILL) in the middle of a reminder fan-out and of m
       expect(new Set(unsent.map((s) => s.kind))).toEqual(new Set(['reminder', 'digest']));
 
       second = startWorkerProcess(workerEnv);
-      workers.push(second);
+      rig.workers.push(second);
       const secondIdentity = await second.ready();
       // How long each fan-out took to finish after the kill (the dead attempts time out, then are retried).
       const killedAt = Date.now();
